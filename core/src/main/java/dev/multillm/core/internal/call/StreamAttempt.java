@@ -1,0 +1,396 @@
+package dev.multillm.core.internal.call;
+
+import dev.multillm.core.ChatChunk;
+import dev.multillm.core.ErrorTaxonomy;
+import dev.multillm.core.LlmException;
+import dev.multillm.core.RateLimitSnapshot;
+import dev.multillm.core.TimeoutPhase;
+import dev.multillm.core.event.ChatEvent;
+import dev.multillm.core.event.ChatListener;
+import dev.multillm.core.internal.call.StreamingCall.Signal;
+import dev.multillm.core.internal.error.ErrorBodyParser;
+import dev.multillm.core.internal.error.HttpErrors;
+import dev.multillm.core.internal.error.RateLimitHeaders;
+import dev.multillm.core.internal.error.RetryAfter;
+import dev.multillm.core.internal.http.Timers;
+import dev.multillm.core.internal.http.TransportErrors;
+import dev.multillm.core.internal.sse.SseDecoder;
+import dev.multillm.core.internal.sse.SseEvent;
+import dev.multillm.core.internal.sse.SseListener;
+import dev.multillm.core.internal.wire.ChunkDecoder;
+import dev.multillm.core.internal.wire.DecodedChunk;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+/**
+ * One streamed HTTP exchange: reads the SSE body with demand (never a thread per stream),
+ * decodes chunks, enforces the first-token and idle timeouts, and hands {@link Signal}s to its
+ * {@link StreamingCall}. {@code [DONE]} ends the try at once and releases the connection even
+ * when the server keeps the socket open; EOF without {@code [DONE]} or a finish reason is a
+ * failure, never a success.
+ *
+ * <p>Thread-safety: driven by the HTTP client's threads and the timer thread; state shared
+ * between them is guarded by this object's monitor or volatile.
+ */
+final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListener {
+    private static final int HIGH_WATERMARK = 256;
+
+    private final CallSettings settings;
+    private final String model;
+    private final byte[] body;
+    private final Consumer<Signal> sink;
+    private final long startNanos = System.nanoTime();
+    private final SseDecoder decoder = new SseDecoder(this);
+
+    private volatile CompletableFuture<?> exchange;
+    private volatile Flow.Subscription subscription;
+    private volatile boolean finished;
+    private volatile boolean paused;
+    private volatile long lastEventNanos;
+    private volatile boolean sawData;
+    private volatile boolean sawFinishReason;
+    private volatile boolean sawOutput;
+    private volatile ScheduledFuture<?> firstTokenTimer;
+    private volatile ScheduledFuture<?> idleTimer;
+    private volatile int status;
+    private volatile HttpHeaders headers;
+    private volatile long endNanos;
+    private volatile String completionId;
+    private volatile String servedModel;
+    private volatile String groqId;
+
+    StreamAttempt(CallSettings settings, String model, byte[] body, Consumer<Signal> sink) {
+        this.settings = settings;
+        this.model = model;
+        this.body = body;
+        this.sink = sink;
+    }
+
+    void start() {
+        firstTokenTimer = Timers.schedule(settings.timeouts().firstToken(),
+                () -> expire(TimeoutPhase.FIRST_TOKEN,
+                        "no data within " + settings.timeouts().firstToken().toMillis() + " ms"));
+        CompletableFuture<HttpResponse<Void>> sent = settings.transport().send(
+                settings.transport().postJson(settings.chatPath(), body, true), this::onHeaders);
+        exchange = sent;
+        sent.whenComplete((response, failure) -> {
+            if (failure != null) {
+                fail(TransportErrors.map(settings.provider(), failure), null);
+            }
+        });
+        if (finished) {
+            sent.cancel(true);
+        }
+    }
+
+    private HttpResponse.BodySubscriber<Void> onHeaders(HttpResponse.ResponseInfo info) {
+        status = info.statusCode();
+        headers = info.headers();
+        if (info.statusCode() / 100 == 2) {
+            return HttpResponse.BodySubscribers.fromSubscriber(this);
+        }
+        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
+                errorBody -> {
+                    fail(HttpErrors.fromResponse(settings.provider(), info.statusCode(), info.headers(), errorBody,
+                            settings.transport().apiKey(), settings.clock()),
+                            RetryAfter.shouldRetry(info.headers()).orElse(null));
+                    return null;
+                });
+    }
+
+    // ---- Flow.Subscriber: the body bytes, pulled with demand ----
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (finished) {
+            s.cancel();
+        } else {
+            s.request(1);
+        }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+        if (finished) {
+            return;
+        }
+        try {
+            for (ByteBuffer buffer : buffers) {
+                decoder.feed(buffer);
+                if (finished) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            fail(invalid("cannot decode the event stream: " + e.getClass().getSimpleName(), e), null);
+            return;
+        }
+        requestMore();
+    }
+
+    private void requestMore() {
+        Flow.Subscription s = subscription;
+        if (finished || s == null) {
+            return;
+        }
+        synchronized (this) {
+            if (pendingSignals() >= HIGH_WATERMARK) {
+                paused = true;
+                return;
+            }
+        }
+        s.request(1);
+    }
+
+    /** Called by the consumer when it has drained the queue below the low watermark. */
+    void resume() {
+        boolean wasPaused;
+        synchronized (this) {
+            wasPaused = paused;
+            paused = false;
+        }
+        if (wasPaused) {
+            requestMore();
+        }
+    }
+
+    private int pendingSignals() {
+        return sink instanceof QueueSink queue ? queue.size() : 0;
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        fail(TransportErrors.map(settings.provider(), failure), null);
+    }
+
+    @Override
+    public void onComplete() {
+        if (finished) {
+            return;
+        }
+        decoder.end();
+        if (finished) {
+            return;
+        }
+        if (sawFinishReason) {
+            finish();
+        } else {
+            fail(invalid("the stream ended without [DONE] or a finish reason", null), null);
+        }
+    }
+
+    // ---- SseListener: decoded events ----
+
+    @Override
+    public void onEvent(SseEvent event) {
+        if (finished) {
+            return;
+        }
+        String data = event.data();
+        markProgress();
+        if ("[DONE]".equals(data.strip())) {
+            finish();
+            return;
+        }
+        if ("error".equals(event.event())) {
+            streamError(data);
+            return;
+        }
+        DecodedChunk decoded;
+        try {
+            decoded = ChunkDecoder.decode(data);
+        } catch (LlmException e) {
+            fail(e.toBuilder().provider(settings.provider()).requestId(requestId()).build(), null);
+            return;
+        }
+        if (decoded.error() != null) {
+            fail(HttpErrors.fromStreamError(settings.provider(), ErrorBodyParser.fromJson(decoded.error()),
+                    requestId(), settings.transport().apiKey()), null);
+            return;
+        }
+        if (completionId == null && decoded.id() != null) {
+            completionId = decoded.id();
+        }
+        if (decoded.model() != null) {
+            servedModel = decoded.model();
+        }
+        if (decoded.groqId() != null) {
+            groqId = decoded.groqId();
+        }
+        for (ChatChunk chunk : decoded.chunks()) {
+            if (chunk.finishReason() != null) {
+                sawFinishReason = true;
+            }
+            if (!sawOutput && chunk.hasOutput()) {
+                sawOutput = true;
+                ChatListener.safely(settings.listener(), new ChatEvent.FirstToken(settings.provider(), model,
+                        Duration.ofNanos(System.nanoTime() - startNanos)));
+            }
+            sink.accept(new Signal.Chunk(this, chunk));
+        }
+        if (decoded.usage() != null) {
+            sink.accept(new Signal.Chunk(this,
+                    new ChatChunk(0, null, null, null, List.of(), null, decoded.usage(), decoded.model())));
+        }
+    }
+
+    private void streamError(String data) {
+        jakarta.json.JsonObject error;
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(data))) {
+            error = reader.readObject();
+        } catch (RuntimeException notJson) {
+            fail(LlmException.builder(ErrorTaxonomy.SERVER_ERROR).provider(settings.provider())
+                    .requestId(requestId()).message("error event in the stream").build(), null);
+            return;
+        }
+        fail(HttpErrors.fromStreamError(settings.provider(), ErrorBodyParser.fromJson(error), requestId(),
+                settings.transport().apiKey()), null);
+    }
+
+    private void markProgress() {
+        lastEventNanos = System.nanoTime();
+        if (!sawData) {
+            sawData = true;
+            ScheduledFuture<?> timer = firstTokenTimer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            scheduleIdleCheck(settings.timeouts().idle());
+        }
+    }
+
+    private void scheduleIdleCheck(Duration delay) {
+        if (finished) {
+            return;
+        }
+        idleTimer = Timers.schedule(delay, () -> {
+            if (finished) {
+                return;
+            }
+            long idleNanos = System.nanoTime() - lastEventNanos;
+            long limit = settings.timeouts().idle().toNanos();
+            if (paused) {
+                scheduleIdleCheck(settings.timeouts().idle());
+            } else if (idleNanos >= limit) {
+                expire(TimeoutPhase.IDLE, "no event for " + settings.timeouts().idle().toMillis() + " ms");
+            } else {
+                scheduleIdleCheck(Duration.ofNanos(limit - idleNanos));
+            }
+        });
+    }
+
+    // ---- endings ----
+
+    void expire(TimeoutPhase phase, String why) {
+        fail(LlmException.builder(ErrorTaxonomy.TIMEOUT).provider(settings.provider()).timeoutPhase(phase)
+                .requestId(requestId()).message(why).build(), null);
+    }
+
+    private LlmException invalid(String why, Throwable cause) {
+        return LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(settings.provider())
+                .requestId(requestId()).message(why).cause(cause).build();
+    }
+
+    private void finish() {
+        if (settle()) {
+            sink.accept(new Signal.End(this));
+        }
+    }
+
+    private void fail(LlmException failure, Boolean shouldRetry) {
+        if (settle()) {
+            sink.accept(new Signal.Failure(this, failure, shouldRetry));
+        }
+    }
+
+    /** Ends this try once: stops timers and releases the connection. */
+    private boolean settle() {
+        synchronized (this) {
+            if (finished) {
+                return false;
+            }
+            finished = true;
+        }
+        endNanos = System.nanoTime();
+        release();
+        return true;
+    }
+
+    /** Aborts the try (caller closed the stream, or the call moved on). */
+    void cancel() {
+        synchronized (this) {
+            if (!finished) {
+                finished = true;
+                endNanos = System.nanoTime();
+            }
+        }
+        release();
+    }
+
+    private void release() {
+        ScheduledFuture<?> timer = firstTokenTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timer = idleTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        CompletableFuture<?> sent = exchange;
+        if (sent != null && !sent.isDone()) {
+            sent.cancel(true);
+        }
+    }
+
+    // ---- what the call reads back ----
+
+    Integer status() {
+        return status == 0 ? null : status;
+    }
+
+    Duration latency() {
+        long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        return Duration.ofNanos(end - startNanos);
+    }
+
+    String requestId() {
+        HttpHeaders h = headers;
+        String fromHeader = h == null ? null : h.firstValue("x-request-id").orElse(null);
+        return fromHeader != null ? fromHeader : groqId;
+    }
+
+    RateLimitSnapshot rateLimit() {
+        HttpHeaders h = headers;
+        return h == null ? RateLimitSnapshot.EMPTY : RateLimitHeaders.parse(h);
+    }
+
+    String completionId() {
+        return completionId;
+    }
+
+    String servedModel() {
+        return servedModel;
+    }
+
+    String groqId() {
+        return groqId;
+    }
+
+    /** A sink that can report how many signals wait, for back-pressure. */
+    interface QueueSink extends Consumer<Signal> {
+        int size();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.multillm.core.internal.call;
+
+import dev.multillm.core.Attempt;
+import dev.multillm.core.ChatResponse;
+import dev.multillm.core.Deadline;
+import dev.multillm.core.ErrorTaxonomy;
+import dev.multillm.core.LlmException;
+import dev.multillm.core.TimeoutPhase;
+import dev.multillm.core.event.ChatEvent;
+import dev.multillm.core.event.ChatListener;
+import dev.multillm.core.internal.error.HttpErrors;
+import dev.multillm.core.internal.error.ErrorBodyParser;
+import dev.multillm.core.internal.error.RateLimitHeaders;
+import dev.multillm.core.internal.error.RetryAfter;
+import dev.multillm.core.internal.http.Timers;
+import dev.multillm.core.internal.http.TransportErrors;
+import dev.multillm.core.internal.wire.ResponseDecoder;
+import dev.multillm.core.internal.wire.WireErrorException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One non-streaming call: sends the body, retries retryable failures within the deadline, and
+ * completes a future with the response or the final {@link LlmException}. Cancelling the future
+ * aborts the exchange in flight.
+ *
+ * <p>Thread-safety: thread-safe; each instance runs one call.
+ */
+public final class UnaryCall {
+    private static final System.Logger LOG = System.getLogger("dev.multillm.call");
+
+    private final CallSettings settings;
+    private final String model;
+    private final byte[] body;
+    private final Deadline deadline;
+    private final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+    private final List<Attempt> attempts = new ArrayList<>();
+    private volatile CompletableFuture<?> inFlight;
+
+    private UnaryCall(CallSettings settings, String model, byte[] body, Deadline deadline) {
+        this.settings = settings;
+        this.model = model;
+        this.body = body;
+        this.deadline = deadline;
+        result.whenComplete((response, failure) -> {
+            CompletableFuture<?> current = inFlight;
+            if (result.isCancelled() && current != null) {
+                current.cancel(true);
+            }
+        });
+    }
+
+    /** Starts the call; the future completes with the answer or an {@link LlmException}. */
+    public static CompletableFuture<ChatResponse> start(CallSettings settings, String model, byte[] body,
+                                                        Deadline deadline) {
+        UnaryCall call = new UnaryCall(settings, model, body, deadline);
+        call.attempt(1, false);
+        return call.result;
+    }
+
+    private void attempt(int number, boolean resend) {
+        if (result.isDone()) {
+            return;
+        }
+        String provider = settings.provider();
+        ChatListener.safely(settings.listener(), new ChatEvent.AttemptStarted(provider, model, number, false));
+        long startNanos = System.nanoTime();
+        AtomicReference<TimeoutPhase> expired = new AtomicReference<>();
+        AtomicReference<CompletableFuture<?>> exchangeRef = new AtomicReference<>();
+        ScheduledFuture<?> headersTimer = Timers.schedule(settings.timeouts().firstToken(),
+                () -> expire(expired, TimeoutPhase.FIRST_TOKEN, exchangeRef));
+        Duration rest = deadline.remaining();
+        ScheduledFuture<?> totalTimer = rest == null ? null
+                : Timers.schedule(rest, () -> expire(expired, TimeoutPhase.TOTAL, exchangeRef));
+        CompletableFuture<HttpResponse<String>> exchange = settings.transport().send(
+                settings.transport().postJson(settings.chatPath(), body, false),
+                responseInfo -> {
+                    headersTimer.cancel(false);
+                    return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+                });
+        exchangeRef.set(exchange);
+        inFlight = exchange;
+        if (expired.get() != null || result.isCancelled()) {
+            exchange.cancel(true);
+        }
+        exchange.whenComplete((response, failure) -> {
+            headersTimer.cancel(false);
+            if (totalTimer != null) {
+                totalTimer.cancel(false);
+            }
+            Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+            if (failure == null) {
+                onResponse(number, response, latency);
+            } else if (expired.get() != null) {
+                TimeoutPhase phase = expired.get();
+                onFailure(number, LlmException.builder(ErrorTaxonomy.TIMEOUT).provider(provider).timeoutPhase(phase)
+                        .message(phase == TimeoutPhase.TOTAL ? "the call's deadline passed"
+                                : "no response within " + settings.timeouts().firstToken().toMillis() + " ms")
+                        .build(), null, latency);
+            } else if (!resend && TransportErrors.isStalePooledConnection(failure)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> provider + ": stale pooled connection, resending once");
+                attempt(number, true);
+            } else {
+                onFailure(number, TransportErrors.map(provider, failure), null, latency);
+            }
+        });
+    }
+
+    private static void expire(AtomicReference<TimeoutPhase> expired, TimeoutPhase phase,
+                               AtomicReference<CompletableFuture<?>> exchange) {
+        if (expired.compareAndSet(null, phase)) {
+            CompletableFuture<?> current = exchange.get();
+            if (current != null) {
+                current.cancel(true);
+            }
+        }
+    }
+
+    private void onResponse(int number, HttpResponse<String> response, Duration latency) {
+        String provider = settings.provider();
+        HttpHeaders headers = response.headers();
+        if (response.statusCode() / 100 != 2) {
+            LlmException failure = HttpErrors.fromResponse(provider, response.statusCode(), headers, response.body(),
+                    settings.transport().apiKey(), settings.clock());
+            onFailure(number, failure, RetryAfter.shouldRetry(headers).orElse(null), latency);
+            return;
+        }
+        ChatResponse.Builder builder;
+        try {
+            builder = ResponseDecoder.decode(response.body(), provider);
+        } catch (WireErrorException inBody) {
+            onFailure(number, HttpErrors.fromStreamError(provider, ErrorBodyParser.fromJson(inBody.error()),
+                    requestId(headers, null), settings.transport().apiKey()), null, latency);
+            return;
+        } catch (LlmException invalid) {
+            onFailure(number, invalid, null, latency);
+            return;
+        } catch (RuntimeException unexpected) {
+            onFailure(number, LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider)
+                    .message("cannot read the response: " + unexpected.getClass().getSimpleName())
+                    .cause(unexpected).build(), null, latency);
+            return;
+        }
+        Attempt ok = Attempt.ok(provider, model, response.statusCode(), latency);
+        ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(provider, ok));
+        List<Attempt> log;
+        synchronized (attempts) {
+            attempts.add(ok);
+            log = List.copyOf(attempts);
+        }
+        ChatResponse draft = builder.build();
+        ChatResponse answer = draft.toBuilder()
+                .provider(provider)
+                .model(draft.model() != null ? draft.model() : model)
+                .requestId(requestId(headers, (String) draft.metadata().get("x_groq.id")))
+                .rateLimit(RateLimitHeaders.parse(headers))
+                .attempts(log)
+                .build();
+        if (answer.usage().reported()) {
+            ChatListener.safely(settings.listener(), new ChatEvent.UsageReported(provider, answer.model(),
+                    answer.usage()));
+        }
+        result.complete(answer);
+    }
+
+    static String requestId(HttpHeaders headers, String fallback) {
+        return headers.firstValue("x-request-id").orElse(fallback);
+    }
+
+    private void onFailure(int number, LlmException failure, Boolean shouldRetry, Duration latency) {
+        if (result.isDone()) {
+            return;
+        }
+        String provider = settings.provider();
+        RetryDecision decision = RetryDecision.decide(failure, shouldRetry, number, settings.retryPolicy(), deadline,
+                settings.random());
+        Attempt failed = new Attempt(provider, model, failure.category(), failure.status(), latency,
+                decision.retry() ? decision.delay() : null, decision.note());
+        ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(provider, failed));
+        List<Attempt> log;
+        synchronized (attempts) {
+            attempts.add(failed);
+            log = List.copyOf(attempts);
+        }
+        if (!decision.retry()) {
+            result.completeExceptionally(failure.withAttempts(log));
+            return;
+        }
+        ChatListener.safely(settings.listener(), new ChatEvent.RetryScheduled(provider, model, number + 1,
+                decision.delay(), failure.category(), "retry-after".equals(decision.note())));
+        CompletableFuture<Void> wait = settings.sleeper().delay(decision.delay());
+        inFlight = wait;
+        wait.whenComplete((ignored, interrupted) -> {
+            if (interrupted == null) {
+                attempt(number + 1, false);
+            }
+        });
+    }
+}

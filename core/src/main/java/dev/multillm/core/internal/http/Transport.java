@@ -1,0 +1,127 @@
+package dev.multillm.core.internal.http;
+
+import dev.multillm.core.ApiKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One provider's HTTP client: builds authenticated requests against a base URL and sends them.
+ *
+ * <p>The client is HTTP/1.1 on {@code http://} (the h2c upgrade breaks vLLM, uvicorn and
+ * others). Unless one is injected, the transport creates its own client on a small bounded
+ * executor (never a thread per call) and shuts that executor down on {@link #close()}; an
+ * injected client is shared and left alone.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+public final class Transport implements AutoCloseable {
+    private static final String USER_AGENT = "multillm/0.1 (java " + Runtime.version().feature() + ")";
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final URI baseUrl;
+    private final ApiKey apiKey;
+    private final Map<String, String> headers;
+    private final HttpClient client;
+    private final ExecutorService ownedExecutor;
+    private final boolean http1;
+
+    /**
+     * @param baseUrl        the API root, e.g. {@code https://api.groq.com/openai/v1}
+     * @param apiKey         the key for {@code Authorization: Bearer}, null for keyless servers
+     * @param headers        extra headers sent with every request
+     * @param injected       a client to use and share, or null to create (and own) one
+     * @param connectTimeout the connect timeout of a created client
+     */
+    public Transport(URI baseUrl, ApiKey apiKey, Map<String, String> headers, HttpClient injected,
+                     Duration connectTimeout) {
+        String text = baseUrl.toString();
+        this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.apiKey = apiKey;
+        this.headers = Map.copyOf(headers);
+        this.http1 = "http".equals(baseUrl.getScheme().toLowerCase(Locale.ROOT));
+        if (injected != null) {
+            this.client = injected;
+            this.ownedExecutor = null;
+        } else {
+            this.ownedExecutor = newExecutor();
+            this.client = HttpClient.newBuilder()
+                    .version(http1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .executor(ownedExecutor)
+                    .build();
+        }
+    }
+
+    private static ExecutorService newExecutor() {
+        int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        int clientNumber = CLIENTS.incrementAndGet();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable,
+                            "multillm-http-" + clientNumber + "-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /** The base URL without a trailing slash. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** A request builder for {@code path} (relative to the base URL) with auth and common headers. */
+    public HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("User-Agent", USER_AGENT);
+        if (http1) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey.reveal());
+        }
+        headers.forEach(builder::header);
+        return builder;
+    }
+
+    /** A JSON POST of {@code body} to {@code path}. */
+    public HttpRequest postJson(String path, byte[] body, boolean stream) {
+        return request(path)
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** Sends {@code request}; cancelling the returned future aborts the exchange. */
+    public <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return client.sendAsync(request, handler);
+    }
+
+    /** The key, for scrubbing it from upstream text; may be null. */
+    public ApiKey apiKey() {
+        return apiKey;
+    }
+
+    /** Shuts down the executor of a client this transport created. Idempotent. */
+    @Override
+    public void close() {
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Internal, not public API: the OpenAI chat-completions wire codec shared by the HTTP providers.
+ * It may change or disappear in any release; do not use it from outside multillm.
+ *
+ * <p>{@link dev.multillm.core.internal.wire.RequestEncoder} writes a request body from a
+ * provider's allow-list of fields (a field the provider does not accept is rejected, never
+ * dropped); {@link dev.multillm.core.internal.wire.ResponseDecoder} reads a whole
+ * {@code chat.completion} body tolerantly; {@link dev.multillm.core.internal.wire.ChunkDecoder}
+ * reads one streamed {@code chat.completion.chunk} with JSON-P's streaming parser, without
+ * building a tree, because it runs once per token. Groq's extensions ({@code x_groq}, timing
+ * fields, {@code reasoning}) and the {@code reasoning_content} of DeepSeek and vLLM are
+ * understood.
+ */
+package dev.multillm.core.internal.wire;
