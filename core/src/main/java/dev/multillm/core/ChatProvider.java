@@ -31,7 +31,8 @@ public interface ChatProvider extends AutoCloseable {
 
     /**
      * Sends the request without blocking. Cancelling the returned future aborts the HTTP exchange
-     * and closes its connection.
+     * and closes its connection. Bad input and undeclared capabilities are thrown at once, before
+     * a future exists; every failure after that completes the future exceptionally.
      */
     CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
 
@@ -56,8 +57,10 @@ public interface ChatProvider extends AutoCloseable {
     /**
      * A view of this provider that retries according to {@code policy}, sharing this provider's
      * connections. Composites that own retries (a fallback chain) call it with
-     * {@link RetryPolicy#none()} so that layers never multiply attempts. Closing the view does not
-     * close this provider. The default returns {@code this}, for providers that never retry.
+     * {@link RetryPolicy#none()} so that layers never multiply attempts. A provider that retries
+     * must override this; closing such a view does not close the provider it shares. The default
+     * returns {@code this}, which is right only for providers that never retry (closing it then
+     * closes the provider itself).
      */
     default ChatProvider withRetryPolicy(RetryPolicy policy) {
         return this;

@@ -3,7 +3,9 @@ package dev.multillm.core.internal.call;
 import dev.multillm.core.Deadline;
 import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.LlmException;
+import dev.multillm.core.LlmTimeoutException;
 import dev.multillm.core.RetryPolicy;
+import dev.multillm.core.TimeoutPhase;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
@@ -27,6 +29,9 @@ public record RetryDecision(boolean retry, Duration delay, String note) {
     public static RetryDecision decide(LlmException failure, Boolean shouldRetry, int attempt, RetryPolicy policy,
                                        Deadline deadline, DoubleSupplier random) {
         ErrorTaxonomy category = failure.category();
+        if (failure instanceof LlmTimeoutException timeout && timeout.phase() == TimeoutPhase.TOTAL) {
+            return no("deadline reached");
+        }
         if (!category.retryable()) {
             return no(category + " is not retryable");
         }

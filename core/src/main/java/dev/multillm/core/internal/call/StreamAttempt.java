@@ -209,7 +209,8 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         try {
             decoded = ChunkDecoder.decode(data);
         } catch (LlmException e) {
-            fail(e.toBuilder().provider(settings.provider()).requestId(requestId()).build(), null);
+            fail(e.toBuilder().provider(settings.provider()).requestId(requestId())
+                    .message(HttpErrors.scrub(e.upstreamMessage(), settings.transport().apiKey())).build(), null);
             return;
         }
         if (decoded.error() != null) {

@@ -140,7 +140,9 @@ public final class UnaryCall {
                     requestId(headers, null), settings.transport().apiKey()), null, latency);
             return;
         } catch (LlmException invalid) {
-            onFailure(number, invalid, null, latency);
+            onFailure(number, invalid.toBuilder().provider(provider).requestId(requestId(headers, null))
+                    .message(HttpErrors.scrub(invalid.upstreamMessage(), settings.transport().apiKey())).build(),
+                    null, latency);
             return;
         } catch (RuntimeException unexpected) {
             onFailure(number, LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider)
