@@ -112,23 +112,24 @@ class GroqRequestValidationTest {
 
     static Stream<Arguments> unsupportedCapabilities() {
         return Stream.of(
-                Arguments.of("more than one choice", hello().choices(2), "multipleChoices"),
+                Arguments.of("more than one choice", hello().choices(2), "choices"),
                 Arguments.of("an image for a text model", ChatRequest.builder().model("llama-3.3-70b-versatile")
                         .addMessage(Message.user(List.of(ContentPart.text("What is this?"),
-                                ContentPart.image("https://example.com/cat.png")))), "vision"),
+                                ContentPart.image("https://example.com/cat.png")))), "messages"),
                 Arguments.of("structured outputs on a model without them", hello().model("llama-3.1-8b-instant")
                         .responseFormat(ResponseFormat.jsonSchema("a", "{\"type\":\"object\"}", false)),
-                        "jsonSchema"));
+                        "responseFormat"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("unsupportedCapabilities")
     void rejectsWhatTheModelCannotDoAsAnUnsupportedCapability(String name, ChatRequest.Builder request,
-                                                               String capability) {
+                                                               String field) {
         LlmException error = catchThrowableOfType(LlmException.class, () -> provider.chat(request.build()));
 
         assertThat(error.category()).isEqualTo(ErrorTaxonomy.UNSUPPORTED_CAPABILITY);
-        assertThat(error.param()).isEqualTo(capability);
+        assertThat(error.param()).isEqualTo(field);
+        assertThat(error.getMessage()).contains("ChatRequest." + field);
         groq.verify(0, anyRequestedFor(anyUrl()));
     }
 

@@ -9,12 +9,16 @@ import java.util.Map;
 
 /**
  * The contract again, with the provider configured the way an OpenAI-compatible local server
- * (vLLM, Ollama, LM Studio, llama.cpp) is used: the base URL from {@code OPENAI_BASE_URL}, no
- * explicit key (one is sent only when {@code OPENAI_API_KEY} holds one; the keyless tests run with
- * none), and {@code max_tokens} for the output limit. Discovery creates it the same way, from
- * environment variables only.
+ * (vLLM, Ollama, LM Studio, llama.cpp) is used: the base URL from {@code OPENAI_BASE_URL}, no API
+ * key at all (requests carry no {@code Authorization} header), and {@code max_tokens} for the
+ * output limit. Discovery creates it the same way, from environment variables only.
  */
 class OpenAiCompatibleLocalServerContractTest extends ChatProviderContract {
+
+    @Override
+    protected boolean usesApiKey() {
+        return false;
+    }
 
     private static Map<String, String> environment(ContractEnvironment env) {
         Map<String, String> variables = new HashMap<>();

@@ -127,6 +127,16 @@ public abstract class ChatProviderContract {
      */
     protected abstract ChatProvider createProvider(ContractEnvironment env);
 
+    /**
+     * Whether the environment carries an API key. Override with {@code false} to run the whole
+     * contract as a keyless local server (vLLM, Ollama, ...): requests must then carry no
+     * {@code Authorization} header, and the secrets group builds an extra keyed provider to
+     * check that a key, when there is one, never leaks.
+     */
+    protected boolean usesApiKey() {
+        return true;
+    }
+
     /** The wire protocol of the provider; OpenAI chat completions unless overridden. */
     protected WireFixture wireFixture() {
         return new OpenAiCompatibleFixture();
@@ -157,7 +167,7 @@ public abstract class ChatProviderContract {
     void startUpstreamAndProvider() {
         wire = wireFixture();
         upstream = FakeUpstream.start();
-        env = ContractEnvironment.of(upstream.baseUrl(), wire.canaryKey());
+        env = ContractEnvironment.of(upstream.baseUrl(), usesApiKey() ? wire.canaryKey() : null);
         provider = createProvider(env);
         assertThat(provider).as("createProvider(env) must return a provider").isNotNull();
     }
@@ -200,8 +210,7 @@ public abstract class ChatProviderContract {
             upstream.enqueue(wire.textReply(answer()));
             provider.chat(request());
 
-            Map.Entry<String, String> expected = wire.authHeader(env.apiKey());
-            assertThat(upstream.lastRequest().headerValues(expected.getKey())).containsExactly(expected.getValue());
+            assertAuthHeaderMatchesTheEnvironment();
         }
 
         @Test
@@ -1031,10 +1040,11 @@ public abstract class ChatProviderContract {
 
         @Test
         void theCanaryKeyNeverShowsUpInAnyFailureResponseEventOrLogRecord() {
-            String key = env.apiKey().reveal();
+            ContractEnvironment keyed = keyed();
+            String key = keyed.apiKey().reveal();
             List<String> seen = new ArrayList<>();
             try (LogCapture logs = LogCapture.install()) {
-                ChatProvider subject = extra(env.withTimeouts(new Timeouts(Duration.ofSeconds(2),
+                ChatProvider subject = extra(keyed.withTimeouts(new Timeouts(Duration.ofSeconds(2),
                         Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofSeconds(20))));
                 String echo = " key=" + key + " Authorization: Bearer " + key;
 
@@ -1073,7 +1083,7 @@ public abstract class ChatProviderContract {
                     seen.add(consume(provider.stream(request())).toString());
                 }
 
-                ChatProvider refused = extra(env.withBaseUrl(FakeUpstream.refusingBaseUrl()));
+                ChatProvider refused = extra(keyed.withBaseUrl(FakeUpstream.refusingBaseUrl()));
                 seen.add(textOf(catchAny(() -> refused.chat(request()))));
                 seen.add(textOf(catchAny(() -> subject.chat(ChatRequest.builder().addUserMessage("no model").build()))));
                 upstream.reset();
@@ -1091,7 +1101,8 @@ public abstract class ChatProviderContract {
 
         @Test
         void theEnvironmentNeverShowsTheKey() {
-            assertThat(env.toString()).doesNotContain(env.apiKey().reveal());
+            ContractEnvironment keyed = keyed();
+            assertThat(keyed.toString()).doesNotContain(keyed.apiKey().reveal());
         }
     }
 
@@ -1272,12 +1283,27 @@ public abstract class ChatProviderContract {
             extraProviders.add(created);
 
             assertThat(created.chat(request()).content()).isEqualTo(CONTENT);
-            Map.Entry<String, String> auth = wire.authHeader(env.apiKey());
-            assertThat(upstream.lastRequest().headerValues(auth.getKey())).containsExactly(auth.getValue());
+            assertAuthHeaderMatchesTheEnvironment();
         }
     }
 
     // ================================================================================ helpers
+
+    /** The last request carried the environment's key, or no auth header when keyless. */
+    private void assertAuthHeaderMatchesTheEnvironment() {
+        if (env.apiKey() == null) {
+            String header = wire.authHeader(ApiKey.of("unused")).getKey();
+            assertThat(upstream.lastRequest().header(header)).as("auth header of a keyless provider").isNull();
+            return;
+        }
+        Map.Entry<String, String> expected = wire.authHeader(env.apiKey());
+        assertThat(upstream.lastRequest().headerValues(expected.getKey())).containsExactly(expected.getValue());
+    }
+
+    /** The environment with a key: itself, or with the canary key when the run is keyless. */
+    private ContractEnvironment keyed() {
+        return env.apiKey() != null ? env : env.withApiKey(ApiKey.of(wire.canaryKey()));
+    }
 
     /** The error table: HTTP status, error code, error type, expected category. */
     static Stream<Arguments> errorTable() {

@@ -277,8 +277,16 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
     }
 
     private LlmException unsupported(String capability, String model) {
-        return LlmException.builder(ErrorTaxonomy.UNSUPPORTED_CAPABILITY).provider(id).param(capability)
-                .message(id + " does not support " + capability + " for model " + model).build();
+        String field = switch (capability) {
+            case "jsonMode", "jsonSchema" -> "responseFormat";
+            case "vision" -> "messages";
+            case "multipleChoices" -> "choices";
+            case "streaming" -> "stream";
+            default -> capability;
+        };
+        return LlmException.builder(ErrorTaxonomy.UNSUPPORTED_CAPABILITY).provider(id).param(field)
+                .message(id + " does not support " + capability + " for model " + model
+                        + " (requested by ChatRequest." + field + ")").build();
     }
 
     private Deadline deadline(ChatRequest request) {

@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
@@ -66,6 +67,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
     private volatile String completionId;
     private volatile String servedModel;
     private volatile String groqId;
+    private volatile Map<String, Object> timings = Map.of();
 
     StreamAttempt(CallSettings settings, String model, byte[] body, Consumer<Signal> sink) {
         this.settings = settings;
@@ -226,6 +228,9 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         }
         if (decoded.groqId() != null) {
             groqId = decoded.groqId();
+        }
+        if (!decoded.timings().isEmpty()) {
+            timings = decoded.timings();
         }
         for (ChatChunk chunk : decoded.chunks()) {
             if (chunk.finishReason() != null) {
@@ -388,6 +393,17 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
 
     String groqId() {
         return groqId;
+    }
+
+    /** Provider metadata seen in the stream: Groq's request id and timing fields. */
+    Map<String, Object> metadata() {
+        String id = groqId;
+        if (id == null) {
+            return timings;
+        }
+        Map<String, Object> all = new java.util.LinkedHashMap<>(timings);
+        all.put("x_groq.id", id);
+        return all;
     }
 
     /** A sink that can report how many signals wait, for back-pressure. */

@@ -192,9 +192,8 @@ public final class StreamingCall implements ChatStream {
         ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(settings.provider(), ok));
         attempts.add(ok);
         String servedModel = attempt.servedModel() != null ? attempt.servedModel() : model;
-        Map<String, Object> metadata = attempt.groqId() == null ? Map.of() : Map.of("x_groq.id", attempt.groqId());
         completed = accumulator.toResponse(settings.provider(), servedModel, attempt.completionId(),
-                attempt.requestId(), attempt.rateLimit(), List.copyOf(attempts), metadata);
+                attempt.requestId(), attempt.rateLimit(), List.copyOf(attempts), attempt.metadata());
         if (completed.usage().reported()) {
             ChatListener.safely(settings.listener(),
                     new ChatEvent.UsageReported(settings.provider(), servedModel, completed.usage()));

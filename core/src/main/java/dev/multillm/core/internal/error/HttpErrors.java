@@ -85,7 +85,11 @@ public final class HttpErrors {
      */
     public static LlmException fromStreamError(String provider, ErrorBody error, String requestId, ApiKey apiKey) {
         ErrorBody details = error == null ? ErrorBody.ofMessage(null) : error;
-        ErrorTaxonomy category = ErrorClassifier.classify(null, details.code(), details.type());
+        ErrorTaxonomy category = details.code() == null && details.type() == null
+                // A bare error inside a 200 stream (Groq's x_groq.error is a plain string): the
+                // server failed mid-generation, so it is a retryable server error, not UNKNOWN.
+                ? ErrorTaxonomy.SERVER_ERROR
+                : ErrorClassifier.classify(null, details.code(), details.type());
         LlmException.Builder builder = builder(category, provider, details, apiKey)
                 .requestId(field(requestId, apiKey));
         if (category == ErrorTaxonomy.TIMEOUT) {

@@ -13,6 +13,7 @@ import jakarta.json.stream.JsonParser.Event;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -65,6 +66,7 @@ public final class ChunkDecoder {
     /** One pass over one payload; positioned just after the top-level START_OBJECT. */
     private static final class Reader {
         private final JsonParser p;
+        private Map<String, Object> timings;
 
         Reader(JsonParser parser) {
             this.p = parser;
@@ -108,7 +110,7 @@ public final class ChunkDecoder {
                             c.refusal, c.toolCalls, c.finishReason, null, model));
                 }
             }
-            return new DecodedChunk(id, model, chunks, usage, error, groq == null ? null : groq.id);
+            return new DecodedChunk(id, model, chunks, usage, error, groq == null ? null : groq.id, timings);
         }
 
         private List<ChoiceDelta> choices(Event value) {
@@ -246,6 +248,7 @@ public final class ChunkDecoder {
                     case "prompt_cache_hit_tokens" -> cacheHit = orZero(number(v));
                     case "prompt_tokens_details" -> cached = detail(v, "cached_tokens");
                     case "completion_tokens_details" -> reasoning = detail(v, "reasoning_tokens");
+                    case "queue_time", "prompt_time", "completion_time", "total_time" -> timing(key, v);
                     default -> skip(v);
                 }
             }
@@ -253,6 +256,18 @@ public final class ChunkDecoder {
                 return null;
             }
             return WireJson.usage(null, orZero(input), cached != 0 ? cached : cacheHit, orZero(output), reasoning);
+        }
+
+        /** Groq's timing fields (seconds), kept as metadata {@code groq.<field>}. */
+        private void timing(String field, Event value) {
+            if (value != Event.VALUE_NUMBER) {
+                skip(value);
+                return;
+            }
+            if (timings == null) {
+                timings = new java.util.LinkedHashMap<>(4);
+            }
+            timings.put("groq." + field, p.getBigDecimal().doubleValue());
         }
 
         private long detail(Event value, String wanted) {

@@ -4,6 +4,7 @@ import dev.multillm.core.ChatChunk;
 import dev.multillm.core.Usage;
 import jakarta.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One decoded {@code chat.completion.chunk} payload.
@@ -17,13 +18,16 @@ import java.util.List;
  * @param usage  the usage this payload reported, null if none
  * @param error  the in-band error ({@code error}, or Groq's {@code x_groq.error}), null if none
  * @param groqId Groq's request id ({@code x_groq.id}), null if absent
+ * @param timings Groq's timing fields of the usage ({@code groq.queue_time}, ...; seconds), empty
+ *               if none
  *
  * <p>Thread-safety: immutable record (the JSON-P error object is immutable).
  */
 public record DecodedChunk(String id, String model, List<ChatChunk> chunks, Usage usage, JsonObject error,
-                           String groqId) {
+                           String groqId, Map<String, Object> timings) {
     public DecodedChunk {
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
+        timings = timings == null || timings.isEmpty() ? Map.of() : Map.copyOf(timings);
     }
 
     /** Whether the payload carried an error object. */

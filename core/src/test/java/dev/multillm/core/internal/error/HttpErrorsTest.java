@@ -441,12 +441,12 @@ class HttpErrorsTest {
     }
 
     @Test
-    void classifiesAStreamErrorWithoutCodeOrTypeAsUnknown() {
+    void classifiesAStreamErrorWithoutCodeOrTypeAsARetryableServerError() {
         assertThat(HttpErrors.fromStreamError("groq", streamError("{\"error\":\"something broke\"}"), null, KEY)
-                .category()).isEqualTo(ErrorTaxonomy.UNKNOWN);
+                .category()).isEqualTo(ErrorTaxonomy.SERVER_ERROR);
         LlmException none = HttpErrors.fromStreamError("groq", null, null, null);
-        assertThat(none.category()).isEqualTo(ErrorTaxonomy.UNKNOWN);
-        assertThat(none.getMessage()).isEqualTo("UNKNOWN from groq");
+        assertThat(none.category()).isEqualTo(ErrorTaxonomy.SERVER_ERROR);
+        assertThat(none.getMessage()).isEqualTo("SERVER_ERROR from groq");
     }
 
     @Test
