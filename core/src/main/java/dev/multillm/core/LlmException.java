@@ -32,6 +32,7 @@ public class LlmException extends RuntimeException {
     private final String failedGeneration;
     private final transient List<Attempt> attempts;
     private final String upstreamMessage;
+    private final Boolean shouldRetry;
 
     /** Creates the exception from a builder; use {@link #builder(ErrorTaxonomy)}. */
     protected LlmException(Builder b) {
@@ -48,6 +49,7 @@ public class LlmException extends RuntimeException {
         this.failedGeneration = b.failedGeneration;
         this.attempts = List.copyOf(b.attempts);
         this.upstreamMessage = b.message;
+        this.shouldRetry = b.shouldRetry;
     }
 
     private static String formatMessage(Builder b) {
@@ -133,6 +135,14 @@ public class LlmException extends RuntimeException {
         return attempts == null ? List.of() : attempts;
     }
 
+    /**
+     * The server's answer in {@code x-should-retry}: {@code false} forbids a retry, {@code true}
+     * asks for one; null when the server did not say.
+     */
+    public Boolean shouldRetry() {
+        return shouldRetry;
+    }
+
     /** The upstream's own message (already scrubbed of keys), null if none. */
     public String upstreamMessage() {
         return upstreamMessage;
@@ -143,7 +153,7 @@ public class LlmException extends RuntimeException {
         Builder b = new Builder(category).provider(provider).status(status).errorCode(errorCode)
                 .errorType(errorType).param(param).requestId(requestId).retryAfter(retryAfter)
                 .rateLimit(rateLimit).failedGeneration(failedGeneration).attempts(attempts()).message(upstreamMessage)
-                .cause(getCause());
+                .shouldRetry(shouldRetry).cause(getCause());
         if (this instanceof LlmTimeoutException timeout) {
             b.timeoutPhase(timeout.phase());
         }
@@ -185,6 +195,7 @@ public class LlmException extends RuntimeException {
         private Throwable cause;
         private TimeoutPhase timeoutPhase;
         private ChatResponse partialResponse;
+        private Boolean shouldRetry;
 
         private Builder(ErrorTaxonomy category) {
             this.category = Objects.requireNonNull(category, "category");
@@ -243,6 +254,12 @@ public class LlmException extends RuntimeException {
         /** The human-readable detail; must already be free of secrets. */
         public Builder message(String message) {
             this.message = message;
+            return this;
+        }
+
+        /** The server's {@code x-should-retry} answer, null when absent. */
+        public Builder shouldRetry(Boolean shouldRetry) {
+            this.shouldRetry = shouldRetry;
             return this;
         }
 

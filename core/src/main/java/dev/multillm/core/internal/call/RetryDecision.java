@@ -22,12 +22,11 @@ import java.util.function.DoubleSupplier;
 public record RetryDecision(boolean retry, Duration delay, String note) {
 
     /**
-     * Decides after try number {@code attempt} (1-based) failed with {@code failure}.
-     *
-     * @param shouldRetry the server's {@code x-should-retry} answer, null when absent
+     * Decides after try number {@code attempt} (1-based) failed with {@code failure}; the server's
+     * {@code x-should-retry: false} ({@link LlmException#shouldRetry()}) forbids a retry.
      */
-    public static RetryDecision decide(LlmException failure, Boolean shouldRetry, int attempt, RetryPolicy policy,
-                                       Deadline deadline, DoubleSupplier random) {
+    public static RetryDecision decide(LlmException failure, int attempt, RetryPolicy policy, Deadline deadline,
+                                       DoubleSupplier random) {
         ErrorTaxonomy category = failure.category();
         if (failure instanceof LlmTimeoutException timeout && timeout.phase() == TimeoutPhase.TOTAL) {
             return no("deadline reached");
@@ -35,7 +34,7 @@ public record RetryDecision(boolean retry, Duration delay, String note) {
         if (!category.retryable()) {
             return no(category + " is not retryable");
         }
-        if (Boolean.FALSE.equals(shouldRetry)) {
+        if (Boolean.FALSE.equals(failure.shouldRetry())) {
             return no("server sent x-should-retry: false");
         }
         if (attempt >= policy.maxAttempts()) {

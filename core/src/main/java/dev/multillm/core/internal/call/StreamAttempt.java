@@ -11,7 +11,6 @@ import dev.multillm.core.internal.call.StreamingCall.Signal;
 import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.RateLimitHeaders;
-import dev.multillm.core.internal.error.RetryAfter;
 import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.sse.SseDecoder;
@@ -85,7 +84,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         exchange = sent;
         sent.whenComplete((response, failure) -> {
             if (failure != null) {
-                fail(TransportErrors.map(settings.provider(), failure), null);
+                fail(TransportErrors.map(settings.provider(), failure));
             }
         });
         if (finished) {
@@ -102,8 +101,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
                 errorBody -> {
                     fail(HttpErrors.fromResponse(settings.provider(), info.statusCode(), info.headers(), errorBody,
-                            settings.transport().apiKey(), settings.clock()),
-                            RetryAfter.shouldRetry(info.headers()).orElse(null));
+                            settings.transport().apiKey(), settings.clock()));
                     return null;
                 });
     }
@@ -133,7 +131,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
                 }
             }
         } catch (RuntimeException e) {
-            fail(invalid("cannot decode the event stream: " + e.getClass().getSimpleName(), e), null);
+            fail(invalid("cannot decode the event stream: " + e.getClass().getSimpleName(), e));
             return;
         }
         requestMore();
@@ -171,7 +169,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
 
     @Override
     public void onError(Throwable failure) {
-        fail(TransportErrors.map(settings.provider(), failure), null);
+        fail(TransportErrors.map(settings.provider(), failure));
     }
 
     @Override
@@ -186,7 +184,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         if (sawFinishReason) {
             finish();
         } else {
-            fail(invalid("the stream ended without [DONE] or a finish reason", null), null);
+            fail(invalid("the stream ended without [DONE] or a finish reason", null));
         }
     }
 
@@ -212,12 +210,12 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
             decoded = ChunkDecoder.decode(data);
         } catch (LlmException e) {
             fail(e.toBuilder().provider(settings.provider()).requestId(requestId())
-                    .message(HttpErrors.scrub(e.upstreamMessage(), settings.transport().apiKey())).build(), null);
+                    .message(HttpErrors.scrub(e.upstreamMessage(), settings.transport().apiKey())).build());
             return;
         }
         if (decoded.error() != null) {
             fail(HttpErrors.fromStreamError(settings.provider(), ErrorBodyParser.fromJson(decoded.error()),
-                    requestId(), settings.transport().apiKey()), null);
+                    requestId(), settings.transport().apiKey()));
             return;
         }
         if (completionId == null && decoded.id() != null) {
@@ -255,11 +253,11 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
             error = reader.readObject();
         } catch (RuntimeException notJson) {
             fail(LlmException.builder(ErrorTaxonomy.SERVER_ERROR).provider(settings.provider())
-                    .requestId(requestId()).message("error event in the stream").build(), null);
+                    .requestId(requestId()).message("error event in the stream").build());
             return;
         }
         fail(HttpErrors.fromStreamError(settings.provider(), ErrorBodyParser.fromJson(error), requestId(),
-                settings.transport().apiKey()), null);
+                settings.transport().apiKey()));
     }
 
     private void markProgress() {
@@ -298,7 +296,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
 
     void expire(TimeoutPhase phase, String why) {
         fail(LlmException.builder(ErrorTaxonomy.TIMEOUT).provider(settings.provider()).timeoutPhase(phase)
-                .requestId(requestId()).message(why).build(), null);
+                .requestId(requestId()).message(why).build());
     }
 
     private LlmException invalid(String why, Throwable cause) {
@@ -312,9 +310,9 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         }
     }
 
-    private void fail(LlmException failure, Boolean shouldRetry) {
+    private void fail(LlmException failure) {
         if (settle()) {
-            sink.accept(new Signal.Failure(this, failure, shouldRetry));
+            sink.accept(new Signal.Failure(this, failure));
         }
     }
 

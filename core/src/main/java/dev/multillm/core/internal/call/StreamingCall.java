@@ -44,7 +44,7 @@ public final class StreamingCall implements ChatStream {
         record End(StreamAttempt source) implements Signal {
         }
 
-        record Failure(StreamAttempt source, LlmException failure, Boolean shouldRetry) implements Signal {
+        record Failure(StreamAttempt source, LlmException failure) implements Signal {
         }
 
         record Wake(StreamAttempt source) implements Signal {
@@ -168,7 +168,7 @@ public final class StreamingCall implements ChatStream {
             } else if (signal instanceof Signal.End) {
                 onEnd(attempt);
             } else if (signal instanceof Signal.Failure failure) {
-                onFailure(attempt, failure.failure(), failure.shouldRetry());
+                onFailure(attempt, failure.failure());
             }
         }
     }
@@ -200,7 +200,7 @@ public final class StreamingCall implements ChatStream {
         }
     }
 
-    private void onFailure(StreamAttempt attempt, LlmException failure, Boolean shouldRetry) {
+    private void onFailure(StreamAttempt attempt, LlmException failure) {
         attempt.cancel();
         if (committed) {
             Attempt broken = new Attempt(settings.provider(), model, ErrorTaxonomy.STREAM_INTERRUPTED,
@@ -217,7 +217,7 @@ public final class StreamingCall implements ChatStream {
                             + (failure.upstreamMessage() == null ? "" : " (" + failure.upstreamMessage() + ")"))
                     .partialResponse(partial).attempts(List.copyOf(attempts)).cause(failure).build());
         }
-        RetryDecision decision = RetryDecision.decide(failure, shouldRetry, attemptNumber, settings.retryPolicy(),
+        RetryDecision decision = RetryDecision.decide(failure, attemptNumber, settings.retryPolicy(),
                 deadline, settings.random());
         Attempt failedAttempt = new Attempt(settings.provider(), model, failure.category(), failure.status(),
                 attempt.latency(), decision.retry() ? decision.delay() : null, decision.note());

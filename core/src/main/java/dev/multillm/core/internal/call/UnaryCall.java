@@ -11,7 +11,6 @@ import dev.multillm.core.event.ChatListener;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.RateLimitHeaders;
-import dev.multillm.core.internal.error.RetryAfter;
 import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.ResponseDecoder;
@@ -103,12 +102,12 @@ public final class UnaryCall {
                 onFailure(number, LlmException.builder(ErrorTaxonomy.TIMEOUT).provider(provider).timeoutPhase(phase)
                         .message(phase == TimeoutPhase.TOTAL ? "the call's deadline passed"
                                 : "no response within " + settings.timeouts().firstToken().toMillis() + " ms")
-                        .build(), null, latency);
+                        .build(), latency);
             } else if (!resend && TransportErrors.isStalePooledConnection(failure)) {
                 LOG.log(System.Logger.Level.DEBUG, () -> provider + ": stale pooled connection, resending once");
                 attempt(number, true);
             } else {
-                onFailure(number, TransportErrors.map(provider, failure), null, latency);
+                onFailure(number, TransportErrors.map(provider, failure), latency);
             }
         });
     }
@@ -129,7 +128,7 @@ public final class UnaryCall {
         if (response.statusCode() / 100 != 2) {
             LlmException failure = HttpErrors.fromResponse(provider, response.statusCode(), headers, response.body(),
                     settings.transport().apiKey(), settings.clock());
-            onFailure(number, failure, RetryAfter.shouldRetry(headers).orElse(null), latency);
+            onFailure(number, failure, latency);
             return;
         }
         ChatResponse.Builder builder;
@@ -137,17 +136,18 @@ public final class UnaryCall {
             builder = ResponseDecoder.decode(response.body(), provider);
         } catch (WireErrorException inBody) {
             onFailure(number, HttpErrors.fromStreamError(provider, ErrorBodyParser.fromJson(inBody.error()),
-                    requestId(headers, null), settings.transport().apiKey()), null, latency);
+                    requestId(headers, null), settings.transport().apiKey()), latency);
             return;
         } catch (LlmException invalid) {
-            onFailure(number, invalid.toBuilder().provider(provider).requestId(requestId(headers, null))
+            onFailure(number, invalid.toBuilder().provider(provider).status(response.statusCode())
+                    .requestId(requestId(headers, null))
                     .message(HttpErrors.scrub(invalid.upstreamMessage(), settings.transport().apiKey())).build(),
-                    null, latency);
+                    latency);
             return;
         } catch (RuntimeException unexpected) {
             onFailure(number, LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider)
                     .message("cannot read the response: " + unexpected.getClass().getSimpleName())
-                    .cause(unexpected).build(), null, latency);
+                    .cause(unexpected).build(), latency);
             return;
         }
         Attempt ok = Attempt.ok(provider, model, response.statusCode(), latency);
@@ -176,12 +176,12 @@ public final class UnaryCall {
         return headers.firstValue("x-request-id").orElse(fallback);
     }
 
-    private void onFailure(int number, LlmException failure, Boolean shouldRetry, Duration latency) {
+    private void onFailure(int number, LlmException failure, Duration latency) {
         if (result.isDone()) {
             return;
         }
         String provider = settings.provider();
-        RetryDecision decision = RetryDecision.decide(failure, shouldRetry, number, settings.retryPolicy(), deadline,
+        RetryDecision decision = RetryDecision.decide(failure, number, settings.retryPolicy(), deadline,
                 settings.random());
         Attempt failed = new Attempt(provider, model, failure.category(), failure.status(), latency,
                 decision.retry() ? decision.delay() : null, decision.note());

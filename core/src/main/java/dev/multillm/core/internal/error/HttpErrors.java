@@ -64,6 +64,7 @@ public final class HttpErrors {
                 .status(status)
                 .requestId(field(requestId(responseHeaders), apiKey))
                 .retryAfter(retryAfter)
+                .shouldRetry(RetryAfter.shouldRetry(responseHeaders).orElse(null))
                 .rateLimit(rateLimit);
         if (category == ErrorTaxonomy.TIMEOUT) {
             // The server gave up waiting (408) before it produced a response.

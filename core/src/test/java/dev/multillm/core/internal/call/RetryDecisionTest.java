@@ -26,7 +26,7 @@ class RetryDecisionTest {
     @EnumSource(value = ErrorTaxonomy.class, names = {"AUTHENTICATION", "PERMISSION_DENIED", "INVALID_REQUEST",
         "QUOTA_EXHAUSTED", "CONTEXT_LENGTH_EXCEEDED", "CANCELLED", "STREAM_INTERRUPTED"})
     void nonRetryableCategoriesAreNeverRetried(ErrorTaxonomy category) {
-        RetryDecision decision = RetryDecision.decide(failure(category, null), null, 1, RetryPolicy.defaults(),
+        RetryDecision decision = RetryDecision.decide(failure(category, null), 1, RetryPolicy.defaults(),
                 oneMinute, () -> 0.5);
 
         assertThat(decision.retry()).isFalse();
@@ -35,7 +35,7 @@ class RetryDecisionTest {
     @Test
     void serverDelayReplacesBackoff() {
         RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.RATE_LIMITED, Duration.ofSeconds(2)),
-                null, 1, RetryPolicy.defaults(), oneMinute, () -> 0.5);
+                1, RetryPolicy.defaults(), oneMinute, () -> 0.5);
 
         assertThat(decision).isEqualTo(new RetryDecision(true, Duration.ofSeconds(2), "retry-after"));
     }
@@ -43,7 +43,7 @@ class RetryDecisionTest {
     @Test
     void serverDelayLongerThanTheTimeLeftFailsNow() {
         RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.RATE_LIMITED, Duration.ofSeconds(50)),
-                null, 1, RetryPolicy.defaults(), Deadline.after(clock, Duration.ofSeconds(10)), () -> 0.5);
+                1, RetryPolicy.defaults(), Deadline.after(clock, Duration.ofSeconds(10)), () -> 0.5);
 
         assertThat(decision.retry()).isFalse();
         assertThat(decision.note()).contains("more than the time left");
@@ -52,7 +52,7 @@ class RetryDecisionTest {
     @Test
     void serverDelayAboveTheCapFailsNow() {
         RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.RATE_LIMITED, Duration.ofDays(1)),
-                null, 1, RetryPolicy.defaults(), Deadline.none(clock), () -> 0.5);
+                1, RetryPolicy.defaults(), Deadline.none(clock), () -> 0.5);
 
         assertThat(decision.retry()).isFalse();
         assertThat(decision.note()).contains("maxServerDelay");
@@ -62,15 +62,16 @@ class RetryDecisionTest {
     void budgetIsTheConfiguredNumberOfAttempts() {
         LlmException overloaded = failure(ErrorTaxonomy.OVERLOADED, null);
 
-        assertThat(RetryDecision.decide(overloaded, null, 2, RetryPolicy.defaults(), oneMinute, () -> 0.5).retry())
+        assertThat(RetryDecision.decide(overloaded, 2, RetryPolicy.defaults(), oneMinute, () -> 0.5).retry())
                 .isTrue();
-        assertThat(RetryDecision.decide(overloaded, null, 3, RetryPolicy.defaults(), oneMinute, () -> 0.5).retry())
+        assertThat(RetryDecision.decide(overloaded, 3, RetryPolicy.defaults(), oneMinute, () -> 0.5).retry())
                 .isFalse();
     }
 
     @Test
     void shouldRetryFalseStopsRetrying() {
-        RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.SERVER_ERROR, null), false, 1,
+        RetryDecision decision = RetryDecision.decide(
+                LlmException.builder(ErrorTaxonomy.SERVER_ERROR).shouldRetry(false).build(), 1,
                 RetryPolicy.defaults(), oneMinute, () -> 0.5);
 
         assertThat(decision.retry()).isFalse();
@@ -79,7 +80,7 @@ class RetryDecisionTest {
 
     @Test
     void backoffUsesJitterWhenTheServerSaysNothing() {
-        RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.SERVER_ERROR, null), null, 2,
+        RetryDecision decision = RetryDecision.decide(failure(ErrorTaxonomy.SERVER_ERROR, null), 2,
                 RetryPolicy.defaults(), oneMinute, () -> 0.5);
 
         assertThat(decision).isEqualTo(new RetryDecision(true, Duration.ofMillis(500), "backoff"));
