@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code multillm} command: {@code chat}, {@code providers} and {@code models}, as specified by
- * "The CLI contract" in DESIGN.md.
+ * "The CLI contract" in DESIGN.md, and {@code serve}, which runs the OpenAI-compatible proxy.
  *
  * <p>Exit status: 0 success; 1 the call failed with a classified {@link dev.multillm.core.LlmException};
  * 2 bad usage or bad input (found before anything is sent, reported on one line of standard error).
@@ -63,6 +63,7 @@ public final class Main {
         commandLine.addSubcommand("chat", new ChatCommand(io));
         commandLine.addSubcommand("providers", new ProvidersCommand(io));
         commandLine.addSubcommand("models", new ModelsCommand(io));
+        commandLine.addSubcommand("serve", new ServeCommand(io));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

@@ -27,7 +27,7 @@ final class RootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        io.err().println("multillm: missing command: chat, providers or models (see 'multillm --help')");
+        io.err().println("multillm: missing command: chat, providers, models or serve (see 'multillm --help')");
         return Main.USAGE;
     }
 
