@@ -36,7 +36,7 @@ public record Capabilities(boolean streaming, boolean tools, boolean parallelToo
 
     /**
      * The first capability {@code request} needs that is not declared here, or null if every
-     * need is met. Streaming is checked by {@link ChatProvider#stream}, not here.
+     * need is met. Streaming is not counted here: see {@link #missingFor(ChatRequest, boolean)}.
      */
     public String missingFor(ChatRequest request) {
         if (!request.tools().isEmpty() && !tools) {
@@ -59,6 +59,14 @@ public record Capabilities(boolean streaming, boolean tools, boolean parallelToo
             return "multipleChoices";
         }
         return null;
+    }
+
+    /**
+     * The first capability {@code request} needs that is not declared here, counting streaming
+     * first when the request is to be {@code streamed}; null if every need is met.
+     */
+    public String missingFor(ChatRequest request, boolean streamed) {
+        return streamed && !streaming ? "streaming" : missingFor(request);
     }
 
     /** A builder starting from nothing supported. */

@@ -9,8 +9,12 @@ import dev.multillm.testkit.ContractEnvironment;
 class CustomProviderContractTest extends ChatProviderContract {
     @Override
     protected ChatProvider createProvider(ContractEnvironment env) {
-        return OllamaChatProvider.builder().baseUrl(env.baseUrl()).apiKey(env.apiKey()).timeouts(env.timeouts())
-                .retryPolicy(env.retryPolicy()).clock(env.clock()).sleeper(env.sleeper()).listener(env.listener())
-                .build();
+        OllamaChatProvider.Builder builder = OllamaChatProvider.builder().baseUrl(env.baseUrl())
+                .timeouts(env.timeouts()).retryPolicy(env.retryPolicy()).clock(env.clock()).sleeper(env.sleeper())
+                .listener(env.listener()).environment(name -> null);
+        if (env.apiKey() != null) {
+            builder.apiKey(env.apiKey());
+        }
+        return builder.build();
     }
 }

@@ -12,6 +12,7 @@ import dev.multillm.core.RetryPolicy;
 import dev.multillm.core.Sleeper;
 import dev.multillm.core.Timeouts;
 import dev.multillm.core.event.ChatListener;
+import dev.multillm.core.spi.Blocking;
 import dev.multillm.fallback.internal.ChainConfig;
 import dev.multillm.fallback.internal.ChainStream;
 import dev.multillm.fallback.internal.RouteState;
@@ -27,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
@@ -157,24 +156,7 @@ public final class FallbackChatProvider implements ChatProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        CompletableFuture<ChatResponse> future = chatAsync(request);
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(id()).message("interrupted").cause(e)
-                    .build();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof LlmException llm) {
-                throw llm;
-            }
-            throw LlmException.builder(ErrorTaxonomy.UNKNOWN).provider(id())
-                    .message("the call failed with " + cause.getClass().getName()).cause(cause).build();
-        } catch (CancellationException e) {
-            throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(id()).message("cancelled").cause(e).build();
-        }
+        return Blocking.await(chatAsync(request), id());
     }
 
     /**
@@ -215,7 +197,7 @@ public final class FallbackChatProvider implements ChatProvider {
             if (c == null) {
                 c = Capabilities.TEXT_ONLY;
             }
-            String lack = streaming && !c.streaming() ? "streaming" : c.missingFor(request);
+            String lack = c.missingFor(request, streaming);
             if (lack == null) {
                 return;
             }

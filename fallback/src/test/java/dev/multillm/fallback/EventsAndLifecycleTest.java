@@ -15,6 +15,7 @@ import dev.multillm.core.LlmException;
 import dev.multillm.core.ModelInfo;
 import dev.multillm.core.RetryPolicy;
 import dev.multillm.core.event.ChatEvent;
+import dev.multillm.core.spi.ForwardingChatProvider;
 import dev.multillm.testkit.FakeChatProvider;
 import java.time.Duration;
 import java.util.List;
@@ -287,9 +288,12 @@ class EventsAndLifecycleTest {
     }
 
     /** A provider that records the retry policies it was asked to use. */
-    private static final class RecordsPolicy implements ChatProvider {
+    private static final class RecordsPolicy extends ForwardingChatProvider {
         final List<RetryPolicy> policies = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final FakeChatProvider delegate = FakeChatProvider.replying("x");
+
+        RecordsPolicy() {
+            super(FakeChatProvider.replying("x"));
+        }
 
         @Override
         public String id() {
@@ -297,33 +301,9 @@ class EventsAndLifecycleTest {
         }
 
         @Override
-        public Capabilities capabilities() {
-            return Capabilities.ALL;
-        }
-
-        @Override
-        public ChatResponse chat(ChatRequest request) {
-            return delegate.chat(request);
-        }
-
-        @Override
-        public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
-            return delegate.chatAsync(request);
-        }
-
-        @Override
-        public ChatStream stream(ChatRequest request) {
-            return delegate.stream(request);
-        }
-
-        @Override
         public ChatProvider withRetryPolicy(RetryPolicy policy) {
             policies.add(policy);
             return this;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -5,27 +5,18 @@ import dev.multillm.core.Capabilities;
 import dev.multillm.core.ChatProvider;
 import dev.multillm.core.ChatRequest;
 import dev.multillm.core.ChatResponse;
-import dev.multillm.core.ChatStream;
-import dev.multillm.core.ModelInfo;
 import dev.multillm.core.RetryPolicy;
-import dev.multillm.core.Sleeper;
-import dev.multillm.core.Timeouts;
-import dev.multillm.core.event.ChatListener;
+import dev.multillm.core.openai.OpenAiCompatibleBuilder;
 import dev.multillm.core.openai.OpenAiCompatibleChatProvider;
+import dev.multillm.core.spi.ForwardingChatProvider;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 
 /**
  * OpenAI's chat-completions API, and any server that speaks it (vLLM, Ollama, LM Studio, llama.cpp
@@ -42,6 +33,7 @@ import java.util.function.Function;
  *
  * <p>The key defaults to {@value #API_KEY_ENV} and the base URL to {@value #BASE_URL_ENV}, else
  * {@value #DEFAULT_BASE_URL}. A server other than {@code api.openai.com} may be used without a key.
+ * {@link #models()} lists the server's models ({@code GET /models}).
  *
  * <pre>{@code
  * try (OpenAiChatProvider local = OpenAiChatProvider.builder().baseUrl("http://127.0.0.1:11434/v1")
@@ -52,7 +44,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safety: thread-safe; share one instance and {@link #close()} it at shutdown.
  */
-public final class OpenAiChatProvider implements ChatProvider {
+public final class OpenAiChatProvider extends ForwardingChatProvider {
 
     /** The provider id. */
     public static final String ID = "openai";
@@ -97,13 +89,12 @@ public final class OpenAiChatProvider implements ChatProvider {
             "prediction", "modalities", "audio", "web_search_options", "verbosity", "prompt_cache_key",
             "safety_identifier");
 
-    private final ChatProvider delegate;
     private final URI baseUrl;
     private final String defaultModel;
     private final Set<String> allowedFields;
 
     private OpenAiChatProvider(ChatProvider delegate, URI baseUrl, String defaultModel, Set<String> allowedFields) {
-        this.delegate = delegate;
+        super(delegate);
         this.baseUrl = baseUrl;
         this.defaultModel = defaultModel;
         this.allowedFields = allowedFields;
@@ -114,46 +105,10 @@ public final class OpenAiChatProvider implements ChatProvider {
         return new Builder();
     }
 
-    @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return delegate.capabilities();
-    }
-
-    @Override
-    public Capabilities capabilities(String model) {
-        return delegate.capabilities(model);
-    }
-
-    @Override
-    public ChatResponse chat(ChatRequest request) {
-        return delegate.chat(request);
-    }
-
-    @Override
-    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
-        return delegate.chatAsync(request);
-    }
-
-    @Override
-    public ChatStream stream(ChatRequest request) {
-        return delegate.stream(request);
-    }
-
-    /** The models the server lists ({@code GET /models}). */
-    @Override
-    public List<ModelInfo> models() {
-        return delegate.models();
-    }
-
     /** A view with another retry policy that shares this provider's connections. */
     @Override
     public OpenAiChatProvider withRetryPolicy(RetryPolicy policy) {
-        return new OpenAiChatProvider(delegate.withRetryPolicy(Objects.requireNonNull(policy, "policy")), baseUrl,
+        return new OpenAiChatProvider(delegate().withRetryPolicy(Objects.requireNonNull(policy, "policy")), baseUrl,
                 defaultModel, allowedFields);
     }
 
@@ -173,11 +128,6 @@ public final class OpenAiChatProvider implements ChatProvider {
     }
 
     @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
     public String toString() {
         return "OpenAiChatProvider[id=" + id() + ", baseUrl=" + baseUrl + ", defaultModel=" + defaultModel + "]";
     }
@@ -188,33 +138,25 @@ public final class OpenAiChatProvider implements ChatProvider {
     }
 
     /**
-     * Mutable builder for {@link OpenAiChatProvider}.
+     * Mutable builder for {@link OpenAiChatProvider}: the key defaults to {@value #API_KEY_ENV},
+     * the base URL to {@value #BASE_URL_ENV}, else {@value #DEFAULT_BASE_URL}; they, and the
+     * {@code OPENAI_*} defaults of the organization and project, are read through
+     * {@link #environment(java.util.function.Function)}.
      *
      * <p>Thread-safety: not thread-safe; {@link #build()} copies what it needs.
      */
-    public static final class Builder {
+    public static final class Builder extends OpenAiCompatibleBuilder<Builder> {
         private String id = ID;
-        private ApiKey apiKey;
-        private boolean keyless;
-        private URI baseUrl;
-        private String defaultModel;
         private String organization;
         private String project;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private HttpClient httpClient;
-        private Timeouts timeouts = Timeouts.defaults();
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.system();
-        private DoubleSupplier random;
-        private ChatListener listener = ChatListener.NONE;
-        private Function<String, String> environment = System::getenv;
         private String maxTokensField = "max_completion_tokens";
         private final Set<String> extraFields = new LinkedHashSet<>();
         private boolean streamUsage = true;
         private Capabilities capabilities = Capabilities.ALL;
 
         private Builder() {
+            super(DEFAULT_BASE_URL, BASE_URL_ENV, API_KEY_ENV);
         }
 
         /**
@@ -229,42 +171,12 @@ public final class OpenAiChatProvider implements ChatProvider {
             return this;
         }
 
-        /** The API key; when not set, {@value #API_KEY_ENV} is read. */
-        public Builder apiKey(ApiKey apiKey) {
-            this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-            this.keyless = false;
-            return this;
-        }
-
-        /** The API key as text (surrounding whitespace is removed; the key never appears in errors). */
-        public Builder apiKey(String apiKey) {
-            return apiKey(ApiKey.of(apiKey));
-        }
-
         /**
          * Sends no key and ignores {@value #API_KEY_ENV}: for a local server that needs none. Not
          * allowed with {@code api.openai.com}.
          */
         public Builder withoutApiKey() {
-            this.apiKey = null;
-            this.keyless = true;
-            return this;
-        }
-
-        /** The API root; when not set, {@value #BASE_URL_ENV} or {@value #DEFAULT_BASE_URL}. */
-        public Builder baseUrl(URI baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-            return this;
-        }
-
-        /** The API root as text. */
-        public Builder baseUrl(String baseUrl) {
-            return baseUrl(parseUrl(baseUrl, "baseUrl"));
-        }
-
-        /** The model used when a request names none. */
-        public Builder defaultModel(String defaultModel) {
-            this.defaultModel = blankToNull(defaultModel);
+            noApiKey();
             return this;
         }
 
@@ -289,54 +201,6 @@ public final class OpenAiChatProvider implements ChatProvider {
                 throw new IllegalArgumentException("set the Authorization header through apiKey(...)");
             }
             headers.put(name.strip(), Objects.requireNonNull(value, "header " + name));
-            return this;
-        }
-
-        /** A client to use (and share) instead of creating one; it is not closed with the provider. */
-        public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
-            return this;
-        }
-
-        /** Connect, first-token, idle and total timeouts. */
-        public Builder timeouts(Timeouts timeouts) {
-            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-            return this;
-        }
-
-        /** How retryable failures are retried when the provider is used alone. */
-        public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
-            return this;
-        }
-
-        /** The clock deadlines are read on (inject a fake one in tests). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** How to wait between tries (inject a recording one in tests). */
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-            return this;
-        }
-
-        /** Uniform numbers in [0, 1) for backoff jitter (inject a fixed one in tests). */
-        public Builder random(DoubleSupplier random) {
-            this.random = Objects.requireNonNull(random, "random");
-            return this;
-        }
-
-        /** Receives attempt, retry, first-token and usage events. */
-        public Builder listener(ChatListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Where the {@code OPENAI_*} variables are read; the process environment by default. */
-        public Builder environment(Function<String, String> environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
             return this;
         }
 
@@ -391,68 +255,35 @@ public final class OpenAiChatProvider implements ChatProvider {
          *                                  http(s) URL
          */
         public OpenAiChatProvider build() {
-            URI url = baseUrl;
-            if (url == null) {
-                String fromEnvironment = blankToNull(environment.apply(BASE_URL_ENV));
-                url = fromEnvironment == null ? URI.create(DEFAULT_BASE_URL) : parseUrl(fromEnvironment, BASE_URL_ENV);
-            }
-            ApiKey key = apiKey;
-            if (key == null && !keyless) {
-                String fromEnvironment = blankToNull(environment.apply(API_KEY_ENV));
-                key = fromEnvironment == null ? null : ApiKey.of(fromEnvironment);
-            }
+            URI url = resolvedBaseUrl();
+            ApiKey key = resolvedApiKey();
             if (key == null && isOpenAi(url)) {
-                throw new IllegalArgumentException("OpenAI needs an API key: set the " + API_KEY_ENV
-                        + " environment variable or call apiKey(...); only other OpenAI-compatible servers may be"
-                        + " used without one");
+                throw new IllegalArgumentException(missingApiKeyMessage("OpenAI")
+                        + "; only other OpenAI-compatible servers may be used without one");
             }
             Set<String> allowed = new LinkedHashSet<>(OPENAI_FIELDS);
             allowed.add(maxTokensField);
             allowed.addAll(extraFields);
-            OpenAiCompatibleChatProvider.Builder core = OpenAiCompatibleChatProvider.builder()
-                    .id(id)
-                    .baseUrl(url)
-                    .apiKey(key)
-                    .defaultModel(defaultModel)
-                    .httpClient(httpClient)
-                    .timeouts(timeouts)
-                    .retryPolicy(retryPolicy)
-                    .clock(clock)
-                    .sleeper(sleeper)
-                    .listener(listener)
+            OpenAiCompatibleChatProvider.Builder core = coreBuilder(id, url, key)
                     .capabilities(capabilities)
                     .allowedFields(allowed)
                     .maxTokensField(maxTokensField)
                     .streamUsage(streamUsage);
-            String org = organization != null ? organization : blankToNull(environment.apply(ORGANIZATION_ENV));
+            String org = organization != null ? organization : env(ORGANIZATION_ENV);
             if (org != null) {
                 core.header(ORGANIZATION_HEADER, org);
             }
-            String proj = project != null ? project : blankToNull(environment.apply(PROJECT_ENV));
+            String proj = project != null ? project : env(PROJECT_ENV);
             if (proj != null) {
                 core.header(PROJECT_HEADER, proj);
             }
             headers.forEach(core::header);
-            if (random != null) {
-                core.random(random);
-            }
             OpenAiCompatibleChatProvider built = core.build();
-            return new OpenAiChatProvider(built, built.baseUrl(), defaultModel, Set.copyOf(allowed));
+            return new OpenAiChatProvider(built, built.baseUrl(), defaultModel(), Set.copyOf(allowed));
         }
 
         private static String blankToNull(String value) {
             return value == null || value.isBlank() ? null : value.strip();
-        }
-
-        private static URI parseUrl(String text, String field) {
-            if (text == null || text.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank");
-            }
-            try {
-                return URI.create(text.strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(field + " is not a valid URL: " + text.strip());
-            }
         }
     }
 }

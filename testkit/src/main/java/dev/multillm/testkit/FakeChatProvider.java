@@ -13,6 +13,7 @@ import dev.multillm.core.RetryPolicy;
 import dev.multillm.core.Sleeper;
 import dev.multillm.core.TimeoutPhase;
 import dev.multillm.core.Usage;
+import dev.multillm.core.spi.Blocking;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,25 +113,7 @@ public final class FakeChatProvider implements ChatProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        CompletableFuture<ChatResponse> future = chatAsync(request);
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw cancelled("interrupted while waiting", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        } catch (java.util.concurrent.CancellationException e) {
-            throw cancelled("cancelled", e);
-        }
+        return Blocking.await(chatAsync(request), id, FakeChatProvider::rethrown);
     }
 
     /**
@@ -142,7 +125,7 @@ public final class FakeChatProvider implements ChatProvider {
     public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
         checkRequest(request);
         ensureOpen();
-        LlmException refused = refusal(request);
+        LlmException refused = refusal(request, false);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
@@ -200,11 +183,7 @@ public final class FakeChatProvider implements ChatProvider {
     public ChatStream stream(ChatRequest request) {
         checkRequest(request);
         ensureOpen();
-        if (!capabilities.streaming()) {
-            throw LlmException.builder(ErrorTaxonomy.UNSUPPORTED_CAPABILITY).provider(id)
-                    .message("provider '" + id + "' does not declare streaming").build();
-        }
-        LlmException refused = refusal(request);
+        LlmException refused = refusal(request, true);
         if (refused != null) {
             throw refused;
         }
@@ -297,6 +276,17 @@ public final class FakeChatProvider implements ChatProvider {
         return new Attempt(id, model, error, error == null ? 200 : null, Duration.ZERO, null, null);
     }
 
+    /** A failure of a call as {@link #chat} throws it: as it is, or wrapped when checked. */
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failure);
+    }
+
     private static void checkRequest(ChatRequest request) {
         if (request == null) {
             throw new IllegalArgumentException("request must not be null");
@@ -313,8 +303,8 @@ public final class FakeChatProvider implements ChatProvider {
         return new IllegalStateException("FakeChatProvider '" + id + "' is closed");
     }
 
-    private LlmException refusal(ChatRequest request) {
-        String missing = capabilities.missingFor(request);
+    private LlmException refusal(ChatRequest request, boolean streamed) {
+        String missing = capabilities.missingFor(request, streamed);
         if (missing == null) {
             return null;
         }

@@ -3,7 +3,6 @@ package dev.multillm.testkit;
 import dev.multillm.core.ChatChunk;
 import dev.multillm.core.ChatRequest;
 import dev.multillm.core.ChatResponse;
-import dev.multillm.core.ChatStream;
 import dev.multillm.core.ChunkAccumulator;
 import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.FinishReason;
@@ -11,11 +10,10 @@ import dev.multillm.core.LlmException;
 import dev.multillm.core.RateLimitSnapshot;
 import dev.multillm.core.ToolCall;
 import dev.multillm.core.ToolCallDelta;
+import dev.multillm.core.spi.AbstractChatStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -24,7 +22,7 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Thread-safety: consumed by one thread; {@link #close()} may be called from any thread.
  */
-final class FakeChatStream implements ChatStream {
+final class FakeChatStream extends AbstractChatStream {
     private final FakeChatProvider provider;
     private final FakeChatProvider.Step step;
     private final String model;
@@ -35,7 +33,6 @@ final class FakeChatStream implements ChatStream {
     private final CompletableFuture<Void> wake = new CompletableFuture<>();
 
     private volatile boolean closed;
-    private boolean iteratorTaken;
     private boolean started;
     private int position;
     private boolean finished;
@@ -91,31 +88,15 @@ final class FakeChatStream implements ChatStream {
     }
 
     @Override
-    public synchronized Iterator<ChatChunk> iterator() {
-        if (iteratorTaken) {
-            throw new IllegalStateException("iterator() can be called once per stream");
-        }
-        iteratorTaken = true;
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return advance();
-            }
-
-            @Override
-            public ChatChunk next() {
-                if (!advance()) {
-                    throw new NoSuchElementException("the stream has ended");
-                }
-                ChatChunk chunk = chunks.get(position++);
-                accumulator.add(chunk);
-                return chunk;
-            }
-        };
+    protected ChatChunk take() {
+        ChatChunk chunk = chunks.get(position++);
+        accumulator.add(chunk);
+        return chunk;
     }
 
     /** Whether a chunk is ready at {@code position}; throws the stream's failure. */
-    private boolean advance() {
+    @Override
+    protected boolean advance() {
         if (failed != null) {
             throw failed;
         }
@@ -195,20 +176,7 @@ final class FakeChatStream implements ChatStream {
 
     @Override
     public ChatResponse response() {
-        Iterator<ChatChunk> rest;
-        synchronized (this) {
-            rest = iteratorTaken ? null : iterator();
-        }
-        if (rest != null) {
-            while (rest.hasNext()) {
-                rest.next();
-            }
-        } else {
-            // The caller holds the iterator; drain what it has not read through the same state.
-            while (advance()) {
-                accumulator.add(chunks.get(position++));
-            }
-        }
+        drain();
         if (step.response != null) {
             return step.response;
         }

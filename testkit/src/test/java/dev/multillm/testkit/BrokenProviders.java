@@ -8,6 +8,7 @@ import dev.multillm.core.ChatStream;
 import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.RetryPolicy;
+import dev.multillm.core.spi.ForwardingChatProvider;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -38,11 +39,9 @@ final class BrokenProviders {
     }
 
     /** Passes every call to a delegate and lets a subclass rewrite the failures. */
-    abstract static class FailureRewriting implements ChatProvider {
-        final ChatProvider delegate;
-
+    abstract static class FailureRewriting extends ForwardingChatProvider {
         FailureRewriting(ChatProvider delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         abstract LlmException rewrite(LlmException failure);
@@ -59,24 +58,9 @@ final class BrokenProviders {
         }
 
         @Override
-        public String id() {
-            return delegate.id();
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public Capabilities capabilities(String model) {
-            return delegate.capabilities(model);
-        }
-
-        @Override
         public ChatResponse chat(ChatRequest request) {
             try {
-                return delegate.chat(request);
+                return delegate().chat(request);
             } catch (LlmException e) {
                 throw rewrite(e);
             }
@@ -84,7 +68,7 @@ final class BrokenProviders {
 
         @Override
         public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
-            CompletableFuture<ChatResponse> inner = delegate.chatAsync(request);
+            CompletableFuture<ChatResponse> inner = delegate().chatAsync(request);
             CompletableFuture<ChatResponse> outer = new CompletableFuture<>() {
                 @Override
                 public boolean cancel(boolean mayInterrupt) {
@@ -106,7 +90,7 @@ final class BrokenProviders {
         public ChatStream stream(ChatRequest request) {
             ChatStream inner;
             try {
-                inner = delegate.stream(request);
+                inner = delegate().stream(request);
             } catch (LlmException e) {
                 throw rewrite(e);
             }
@@ -153,18 +137,9 @@ final class BrokenProviders {
 
         @Override
         public ChatProvider withRetryPolicy(RetryPolicy policy) {
-            return wrap(delegate.withRetryPolicy(policy));
+            return wrap(delegate().withRetryPolicy(policy));
         }
 
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public String toString() {
-            return getClass().getSimpleName() + "[" + delegate + "]";
-        }
     }
 
     /** Reports every exhausted quota as a plain rate limit (the 429 mapping bug users keep hitting). */

@@ -22,6 +22,7 @@ import dev.multillm.core.internal.http.Transport;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.RequestEncoder;
 import dev.multillm.core.internal.wire.WireOptions;
+import dev.multillm.core.spi.Blocking;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -151,18 +151,7 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        CompletableFuture<ChatResponse> future = chatAsync(request);
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(id).message("interrupted").cause(e).build();
-        } catch (ExecutionException e) {
-            throw rethrowable(e.getCause());
-        } catch (CancellationException e) {
-            throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(id).message("cancelled").cause(e).build();
-        }
+        return Blocking.await(chatAsync(request), id, this::rethrowable);
     }
 
     @Override
@@ -257,11 +246,7 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
                     .message("model must be set: the request names none and the provider has no default model")
                     .build();
         }
-        Capabilities supported = capabilities(model);
-        if (stream && !supported.streaming()) {
-            throw unsupported("streaming", model);
-        }
-        String missing = supported.missingFor(request);
+        String missing = capabilities(model).missingFor(request, stream);
         if (missing != null) {
             throw unsupported(missing, model);
         }

@@ -1,5 +1,8 @@
 /**
  * Service-provider interfaces: what a third-party provider implements to be discovered by
- * {@link dev.multillm.core.ChatProviders}.
+ * {@link dev.multillm.core.ChatProviders}, and the small bases it may build on:
+ * {@link dev.multillm.core.spi.ForwardingChatProvider} (a provider that configures or decorates
+ * another), {@link dev.multillm.core.spi.AbstractChatStream} (a stream's once-only iterator) and
+ * {@link dev.multillm.core.spi.Blocking} ({@code chat} as a wait on {@code chatAsync}).
  */
 package dev.multillm.core.spi;

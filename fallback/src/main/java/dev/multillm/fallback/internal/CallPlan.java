@@ -248,7 +248,7 @@ public final class CallPlan {
     /** Whether {@code slot} is to be skipped in the first round; logs why. */
     private boolean skipped(Slot slot) {
         Capabilities capabilities = slot.capabilities();
-        String missing = streaming && !capabilities.streaming() ? "streaming" : capabilities.missingFor(request);
+        String missing = capabilities.missingFor(request, streaming);
         if (missing != null) {
             exclude(slot, ErrorTaxonomy.UNSUPPORTED_CAPABILITY, "skipped: does not support " + missing);
             return true;

@@ -10,6 +10,7 @@ import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.StreamInterruptedException;
 import dev.multillm.core.TimeoutPhase;
+import dev.multillm.core.spi.AbstractChatStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -44,7 +44,7 @@ import java.util.concurrent.ScheduledFuture;
  * <p>Thread-safety: iterated by one thread; {@link #close()} may be called from any thread and is
  * idempotent.
  */
-public final class ChainStream implements ChatStream {
+public final class ChainStream extends AbstractChatStream {
 
     /** What a pump thread, a hedge timer or {@link #close()} tells the reading thread. */
     private sealed interface Signal permits Ready, Failed, HedgeDue, Wake {
@@ -93,7 +93,6 @@ public final class ChainStream implements ChatStream {
     private Lane lane;
     private CallPlan.Step pendingStep;
     private boolean committed;
-    private boolean iteratorTaken;
     private ChatResponse completed;
     private LlmException failed;
     private volatile boolean closed;
@@ -121,32 +120,13 @@ public final class ChainStream implements ChatStream {
     }
 
     @Override
-    public Iterator<ChatChunk> iterator() {
-        if (iteratorTaken) {
-            throw new IllegalStateException("a ChatStream can be iterated once");
-        }
-        iteratorTaken = true;
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return advance();
-            }
-
-            @Override
-            public ChatChunk next() {
-                if (!advance()) {
-                    throw new NoSuchElementException("the stream has ended");
-                }
-                return ready.poll();
-            }
-        };
+    protected ChatChunk take() {
+        return ready.poll();
     }
 
     @Override
     public ChatResponse response() {
-        while (advance()) {
-            ready.poll();
-        }
+        drain();
         if (completed == null) {
             throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(config.id())
                     .message("the stream was closed before it completed").attempts(plan.log()).build();
@@ -171,7 +151,8 @@ public final class ChainStream implements ChatStream {
     // ------------------------------------------------------------------ the reading loop
 
     /** Makes a chunk ready for the caller; false at a clean end (or once closed); throws on failure. */
-    private boolean advance() {
+    @Override
+    protected boolean advance() {
         while (true) {
             if (!ready.isEmpty()) {
                 return true;
@@ -459,10 +440,7 @@ public final class ChainStream implements ChatStream {
         try {
             signal = signals.take();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            fail(LlmException.builder(ErrorTaxonomy.CANCELLED).provider(config.id())
-                    .message("interrupted while waiting for the stream").attempts(plan.log()).cause(e).build());
+            fail(interrupted(config.id(), "for the stream", e).attempts(plan.log()).build());
             return;
         }
         if (closed) {
@@ -515,10 +493,7 @@ public final class ChainStream implements ChatStream {
             delay.get();
             return true;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            fail(LlmException.builder(ErrorTaxonomy.CANCELLED).provider(config.id())
-                    .message("interrupted while waiting to retry").attempts(plan.log()).cause(e).build());
+            fail(interrupted(config.id(), "to retry", e).attempts(plan.log()).build());
             return false;
         } catch (CancellationException e) {
             return false;

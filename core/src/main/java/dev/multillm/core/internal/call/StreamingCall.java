@@ -3,7 +3,6 @@ package dev.multillm.core.internal.call;
 import dev.multillm.core.Attempt;
 import dev.multillm.core.ChatChunk;
 import dev.multillm.core.ChatResponse;
-import dev.multillm.core.ChatStream;
 import dev.multillm.core.ChunkAccumulator;
 import dev.multillm.core.Deadline;
 import dev.multillm.core.ErrorTaxonomy;
@@ -12,12 +11,11 @@ import dev.multillm.core.RateLimitSnapshot;
 import dev.multillm.core.TimeoutPhase;
 import dev.multillm.core.event.ChatEvent;
 import dev.multillm.core.event.ChatListener;
+import dev.multillm.core.spi.AbstractChatStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,7 +30,7 @@ import java.util.concurrent.ScheduledFuture;
  *
  * <p>Thread-safety: iterated by one thread; {@link #close()} may come from any thread.
  */
-public final class StreamingCall implements ChatStream {
+public final class StreamingCall extends AbstractChatStream {
 
     /** What a try hands to the consumer. */
     sealed interface Signal permits Signal.Chunk, Signal.End, Signal.Failure, Signal.Wake {
@@ -76,7 +74,6 @@ public final class StreamingCall implements ChatStream {
     private volatile boolean closed;
     private int attemptNumber;
     private boolean committed;
-    private boolean iteratorTaken;
     private ChatChunk next;
     private ChatResponse completed;
     private LlmException failed;
@@ -115,31 +112,15 @@ public final class StreamingCall implements ChatStream {
     }
 
     @Override
-    public Iterator<ChatChunk> iterator() {
-        if (iteratorTaken) {
-            throw new IllegalStateException("a ChatStream can be iterated once");
-        }
-        iteratorTaken = true;
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return advance();
-            }
-
-            @Override
-            public ChatChunk next() {
-                if (!advance()) {
-                    throw new NoSuchElementException("the stream has ended");
-                }
-                ChatChunk chunk = next;
-                next = null;
-                return chunk;
-            }
-        };
+    protected ChatChunk take() {
+        ChatChunk chunk = next;
+        next = null;
+        return chunk;
     }
 
     /** Moves to the next chunk for the caller; false at a clean end; throws on failure. */
-    private boolean advance() {
+    @Override
+    protected boolean advance() {
         while (true) {
             if (next != null) {
                 return true;
@@ -154,10 +135,7 @@ public final class StreamingCall implements ChatStream {
             try {
                 signal = signals.take();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw fail(LlmException.builder(ErrorTaxonomy.CANCELLED).provider(settings.provider())
-                        .message("interrupted while waiting for the stream").cause(e).build());
+                throw fail(interrupted(settings.provider(), "for the stream", e).build());
             }
             StreamAttempt attempt = current;
             if (signal.source() != attempt) {
@@ -231,10 +209,7 @@ public final class StreamingCall implements ChatStream {
         try {
             settings.sleeper().delay(decision.delay()).get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw fail(LlmException.builder(ErrorTaxonomy.CANCELLED).provider(settings.provider())
-                    .message("interrupted while waiting to retry").attempts(List.copyOf(attempts)).cause(e).build());
+            throw fail(interrupted(settings.provider(), "to retry", e).attempts(List.copyOf(attempts)).build());
         } catch (ExecutionException e) {
             throw fail(failure.withAttempts(List.copyOf(attempts)));
         }
@@ -256,9 +231,7 @@ public final class StreamingCall implements ChatStream {
 
     @Override
     public ChatResponse response() {
-        while (advance()) {
-            next = null;
-        }
+        drain();
         if (completed == null) {
             throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(settings.provider())
                     .message("the stream was closed before it completed").attempts(List.copyOf(attempts)).build();

@@ -49,7 +49,7 @@ public final class SseDecoder {
     private static final int INITIAL_CAPACITY = 256;
     /** Buffers that grew past this are dropped after use, so an idle stream holds little memory. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
-    private static final int SCRATCH_CAPACITY = 8 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     private static final int OPEN = 0;
     private static final int ENDED = 1;
@@ -58,12 +58,31 @@ public final class SseDecoder {
     private final SseListener listener;
     private final int maxLineBytes;
 
-    /** Bytes of the current line that arrived in earlier buffers (or earlier in a scratch copy). */
-    private byte[] line = new byte[INITIAL_CAPACITY];
+    /**
+     * Bytes of the current line that arrived in earlier buffers; for buffers without an accessible
+     * array (the JDK client's read-only ones, direct ones), every line's bytes. Allocated on first
+     * use ({@link #NONE} until then), {@value #INITIAL_CAPACITY} bytes, growing as needed and
+     * shrunk back after an unusually long line.
+     */
+    private byte[] line = NONE;
     private int lineLength;
-    /** The data buffer of the spec, as UTF-8 bytes: each data value followed by LF. */
-    private byte[] data = new byte[INITIAL_CAPACITY];
+    /**
+     * The data buffer of the spec, as UTF-8 bytes: each data value followed by LF; allocated on
+     * first use. The first data value of a block is not copied here at once but kept as a
+     * reference ({@link #pendingData}), so that the common block of one {@code data:} line becomes
+     * its event's string with no intermediate copy.
+     */
+    private byte[] data = NONE;
     private int dataLength;
+    /**
+     * The block's first data value, not yet copied into {@link #data}: bytes
+     * {@code [pendingFrom, pendingFrom + pendingLength)} of this array, which is either the
+     * caller's array (valid only during {@link #feed}) or {@link #line} (valid until the next line
+     * is copied into it). Null when there is none; only ever set while {@link #dataLength} is 0.
+     */
+    private byte[] pendingData;
+    private int pendingFrom;
+    private int pendingLength;
     /** The event type buffer; null stands for the empty string. */
     private String eventType;
     /** The last event ID buffer; null until an {@code id} field sets it. */
@@ -78,9 +97,8 @@ public final class SseDecoder {
     /** No line has been completed yet, so the first one may start with a byte order mark. */
     private boolean atStreamStart = true;
     private int state = OPEN;
-    /** Index in the array being processed up to which bytes are consumed (for exceptions). */
+    /** Index in the array or buffer being processed up to which bytes are consumed (for exceptions). */
     private int consumed;
-    private byte[] scratch;
 
     /** A decoder with the default line limit of {@value #DEFAULT_MAX_LINE_BYTES} bytes. */
     public SseDecoder(SseListener listener) {
@@ -127,23 +145,17 @@ public final class SseDecoder {
                 process(bytes.array(), from, to);
             } finally {
                 bytes.position(consumed - offset);
+                keepPendingData();
             }
         } else {
-            byte[] chunk = scratch;
-            if (chunk == null) {
-                chunk = new byte[SCRATCH_CAPACITY];
-                scratch = chunk;
-            }
-            while (bytes.hasRemaining()) {
-                int start = bytes.position();
-                int n = Math.min(chunk.length, bytes.remaining());
-                bytes.get(chunk, 0, n);
-                consumed = 0;
-                try {
-                    process(chunk, 0, n);
-                } finally {
-                    bytes.position(start + consumed);
-                }
+            // Read-only (what the JDK HTTP client delivers) or direct: scanned in place with
+            // absolute gets; only the bytes of each line are copied, into the line buffer.
+            consumed = bytes.position();
+            try {
+                process(bytes, consumed, bytes.limit());
+            } finally {
+                bytes.position(consumed);
+                keepPendingData();
             }
         }
     }
@@ -161,9 +173,9 @@ public final class SseDecoder {
         dataLength = 0;
         eventType = null;
         blockRetry = null;
-        line = null;
-        data = null;
-        scratch = null;
+        pendingData = null;
+        line = NONE;
+        data = NONE;
     }
 
     /**
@@ -227,31 +239,91 @@ public final class SseDecoder {
                 processLine(buf, i, length);
             } else {
                 appendToLine(buf, i, j - i);
-                int length = lineLength;
-                lineLength = 0;
-                byte[] lineBytes = line;
-                if (lineBytes.length > RETAINED_CAPACITY) {
-                    line = new byte[INITIAL_CAPACITY];
-                }
-                processLine(lineBytes, 0, length);
+                processBufferedLine();
             }
             i = j + 1;
         }
+    }
+
+    /**
+     * Splits {@code buf[from, to)} into lines like {@link #process(byte[], int, int)}, for a buffer
+     * without an accessible array: each line's bytes are copied into the line buffer (one bulk
+     * copy per line), then processed from there.
+     */
+    private void process(ByteBuffer buf, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (afterCr) {
+                afterCr = false;
+                if (buf.get(i) == LF) {
+                    i++;
+                    consumed = i;
+                    continue;
+                }
+            }
+            int j = i;
+            byte b = 0;
+            while (j < to) {
+                b = buf.get(j);
+                if (b == LF || b == CR) {
+                    break;
+                }
+                j++;
+            }
+            appendToLine(buf, i, j - i);
+            if (j == to) {
+                consumed = to;
+                return;
+            }
+            afterCr = b == CR;
+            consumed = j + 1;
+            processBufferedLine();
+            i = j + 1;
+        }
+    }
+
+    /** Processes the complete line held in the line buffer, then empties it. */
+    private void processBufferedLine() {
+        int length = lineLength;
+        lineLength = 0;
+        byte[] lineBytes = line;
+        if (lineBytes.length > RETAINED_CAPACITY) {
+            line = NONE; // an unusually long line: do not keep its buffer for the stream's life
+        }
+        processLine(lineBytes, 0, length);
     }
 
     private void appendToLine(byte[] buf, int from, int length) {
         if (length == 0) {
             return;
         }
-        int needed = lineLength + length;
+        int at = reserveLine(length);
+        System.arraycopy(buf, from, line, at, length);
+    }
+
+    private void appendToLine(ByteBuffer buf, int from, int length) {
+        if (length == 0) {
+            return;
+        }
+        int at = reserveLine(length);
+        buf.get(from, line, at, length);
+    }
+
+    /** Makes room for {@code length} more bytes in the line buffer; returns where they go. */
+    private int reserveLine(int length) {
+        int used = lineLength;
+        int needed = used + length;
         if (needed > maxLineBytes || needed < 0) {
             throw lineTooLong(needed);
         }
-        if (needed > line.length) {
-            line = grow(line, lineLength, needed);
+        if (pendingData == line) {
+            flushPendingData(); // the line buffer is about to be overwritten
         }
-        System.arraycopy(buf, from, line, lineLength, length);
+        if (needed > line.length) {
+            line = grow(line, used, needed);
+        }
         lineLength = needed;
+        return used;
     }
 
     private SseDecodingException lineTooLong(long length) {
@@ -349,6 +421,38 @@ public final class SseDecoder {
     }
 
     private void appendData(byte[] buf, int from, int length) {
+        if (dataLength == 0 && pendingData == null) {
+            // The block's first value: keep a reference, copy only if another value follows or
+            // the bytes would not outlive this call (see keepPendingData).
+            pendingData = buf;
+            pendingFrom = from;
+            pendingLength = length;
+            return;
+        }
+        flushPendingData();
+        copyData(buf, from, length);
+    }
+
+    /** Copies the pending first data value, if any, into the data buffer. */
+    private void flushPendingData() {
+        byte[] pending = pendingData;
+        if (pending != null) {
+            pendingData = null;
+            copyData(pending, pendingFrom, pendingLength);
+        }
+    }
+
+    /**
+     * Called when {@link #feed} returns (or throws): a pending data value in the caller's array
+     * (or in a line buffer already replaced) is copied, as those bytes do not outlive the call.
+     */
+    private void keepPendingData() {
+        if (pendingData != null && pendingData != line) {
+            flushPendingData();
+        }
+    }
+
+    private void copyData(byte[] buf, int from, int length) {
         int needed = dataLength + length + 1;
         if (needed < 0) {
             state = FAILED;
@@ -369,14 +473,21 @@ public final class SseDecoder {
         blockRetry = null;
         String type = eventType == null ? SseEvent.DEFAULT_TYPE : eventType;
         eventType = null;
-        if (dataLength == 0) {
+        String text;
+        byte[] pending = pendingData;
+        if (pending != null) {
+            // A block of one data line: its string straight from where the bytes are.
+            pendingData = null;
+            text = decode(pending, pendingFrom, pendingLength);
+        } else if (dataLength == 0) {
             return;
-        }
-        // The buffer always ends with the LF appended after the last data value: drop it.
-        String text = decode(data, 0, dataLength - 1);
-        dataLength = 0;
-        if (data.length > RETAINED_CAPACITY) {
-            data = new byte[INITIAL_CAPACITY];
+        } else {
+            // The buffer always ends with the LF appended after the last data value: drop it.
+            text = decode(data, 0, dataLength - 1);
+            dataLength = 0;
+            if (data.length > RETAINED_CAPACITY) {
+                data = NONE;
+            }
         }
         listener.onEvent(new SseEvent(type, text, lastEventId, retry));
     }
@@ -388,7 +499,7 @@ public final class SseDecoder {
     private static byte[] grow(byte[] array, int used, int needed) {
         int capacity = array.length;
         int doubled = capacity > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE - 8 : capacity * 2;
-        byte[] bigger = new byte[Math.max(needed, doubled)];
+        byte[] bigger = new byte[Math.max(needed, Math.max(doubled, INITIAL_CAPACITY))];
         System.arraycopy(array, 0, bigger, 0, used);
         return bigger;
     }
