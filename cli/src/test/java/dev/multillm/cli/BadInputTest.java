@@ -72,7 +72,7 @@ class BadInputTest {
                         "0s", "hi")),
                 Arguments.of("--demo with -p", "--demo runs its own", args("chat", "--demo", "-p", GROQ, "hi")),
                 Arguments.of("no command", "missing command", args()),
-                Arguments.of("an unknown command", "unknown command 'chatt' (commands: chat, providers, models)", args("chatt", "hi")),
+                Arguments.of("an unknown command", "unknown command 'chatt' (commands: chat, providers, models, serve)", args("chatt", "hi")),
                 Arguments.of("models without -p", "Missing required option: '--provider=SPEC'", args("models")));
     }
 

@@ -232,8 +232,9 @@ class FakeUpstreamTest {
         upstream.close();
         assertThat(upstream.openConnections()).isZero();
         assertThatThrownBy(pending::join).hasCauseInstanceOf(IOException.class);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
-                && t.getName().startsWith(FakeUpstream.THREAD_PREFIX + upstream.port() + "-"));
+        String prefix = FakeUpstream.THREAD_PREFIX + upstream.port() + "-";
+        Await.until("the upstream's threads end", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith(prefix)), AWAIT);
     }
 
     @Test

@@ -22,7 +22,6 @@ import dev.multillm.core.internal.http.Transport;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.RequestEncoder;
 import dev.multillm.core.internal.wire.WireOptions;
-import dev.multillm.core.spi.Blocking;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -151,7 +150,8 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
     @Override
     public ChatResponse chat(ChatRequest request) {
-        return Blocking.await(chatAsync(request), id, this::rethrowable);
+        Prepared prepared = prepare(request, false);
+        return UnaryCall.call(settings, prepared.model, prepared.body, deadline(request));
     }
 
     @Override
@@ -282,14 +282,6 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
         if (closed.get()) {
             throw new IllegalStateException("provider " + id + " is closed");
         }
-    }
-
-    private RuntimeException rethrowable(Throwable failure) {
-        Throwable cause = TransportErrors.unwrap(failure);
-        if (cause instanceof LlmException llm) {
-            return llm;
-        }
-        return TransportErrors.map(id, cause);
     }
 
     /**

@@ -18,7 +18,10 @@ import dev.multillm.core.internal.sse.SseEvent;
 import dev.multillm.core.internal.sse.SseListener;
 import dev.multillm.core.internal.wire.ChunkDecoder;
 import dev.multillm.core.internal.wire.DecodedChunk;
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
@@ -40,7 +44,7 @@ import java.util.function.Consumer;
  * <p>Thread-safety: driven by the HTTP client's threads and the timer thread; state shared
  * between them is guarded by this object's monitor or volatile.
  */
-final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListener {
+final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListener {
     private static final int HIGH_WATERMARK = 256;
 
     private final CallSettings settings;
@@ -50,7 +54,8 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
     private final long startNanos = System.nanoTime();
     private final SseDecoder decoder = new SseDecoder(this);
 
-    private volatile CompletableFuture<?> exchange;
+    private Thread sendingThread;
+    private boolean interruptedByCancel;
     private volatile Flow.Subscription subscription;
     private volatile boolean finished;
     private volatile boolean paused;
@@ -75,20 +80,46 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         this.sink = sink;
     }
 
-    void start() {
+    /**
+     * Sends the request on the calling thread and returns once the response headers arrived or
+     * the try failed; the body then flows to this subscriber on the HTTP client's threads.
+     *
+     * @param headersTimeout the most to wait for the headers
+     * @param phase          the phase to report when that wait expires
+     */
+    void start(Duration headersTimeout, TimeoutPhase phase) {
         firstTokenTimer = Timers.schedule(settings.timeouts().firstToken(),
                 () -> expire(TimeoutPhase.FIRST_TOKEN,
                         "no data within " + settings.timeouts().firstToken().toMillis() + " ms"));
-        CompletableFuture<HttpResponse<Void>> sent = settings.transport().send(
-                settings.transport().postJson(settings.chatPath(), body, true), this::onHeaders);
-        exchange = sent;
-        sent.whenComplete((response, failure) -> {
-            if (failure != null) {
-                fail(TransportErrors.map(settings.provider(), failure));
+        synchronized (this) {
+            if (finished) {
+                return;
             }
-        });
-        if (finished) {
-            sent.cancel(true);
+            sendingThread = Thread.currentThread();
+        }
+        try {
+            settings.transport().sendBlocking(
+                    settings.transport().postJson(settings.chatPath(), body, true, headersTimeout), this::onHeaders);
+        } catch (HttpConnectTimeoutException e) {
+            fail(TransportErrors.map(settings.provider(), e));
+        } catch (HttpTimeoutException e) {
+            expire(phase, "no response headers within " + headersTimeout.toMillis() + " ms");
+        } catch (IOException e) {
+            fail(TransportErrors.map(settings.provider(), e));
+        } catch (InterruptedException e) {
+            if (!finished) {
+                Thread.currentThread().interrupt();
+                fail(TransportErrors.map(settings.provider(), e));
+            }
+        } finally {
+            boolean clearOurInterrupt;
+            synchronized (this) {
+                sendingThread = null;
+                clearOurInterrupt = interruptedByCancel;
+            }
+            if (clearOurInterrupt) {
+                Thread.interrupted();
+            }
         }
     }
 
@@ -96,7 +127,7 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         status = info.statusCode();
         headers = info.headers();
         if (info.statusCode() / 100 == 2) {
-            return HttpResponse.BodySubscribers.fromSubscriber(this);
+            return this;
         }
         return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
                 errorBody -> {
@@ -106,7 +137,13 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
                 });
     }
 
-    // ---- Flow.Subscriber: the body bytes, pulled with demand ----
+    // ---- BodySubscriber: the body bytes, pulled with demand ----
+
+    /** Complete at once, so that sending returns with the headers while the body streams in. */
+    @Override
+    public CompletionStage<Void> getBody() {
+        return CompletableFuture.completedStage(null);
+    }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
@@ -336,6 +373,11 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
                 finished = true;
                 endNanos = System.nanoTime();
             }
+            if (sendingThread != null && sendingThread != Thread.currentThread() && !interruptedByCancel) {
+                // Still waiting for the headers on another thread: interrupting it aborts the exchange.
+                interruptedByCancel = true;
+                sendingThread.interrupt();
+            }
         }
         release();
     }
@@ -352,10 +394,6 @@ final class StreamAttempt implements Flow.Subscriber<List<ByteBuffer>>, SseListe
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
-        }
-        CompletableFuture<?> sent = exchange;
-        if (sent != null && !sent.isDone()) {
-            sent.cancel(true);
         }
     }
 

@@ -94,21 +94,28 @@ public final class StreamingCall extends AbstractChatStream {
 
     /** Starts the first try and returns the stream. */
     public static StreamingCall start(CallSettings settings, String model, byte[] body, Deadline deadline) {
-        StreamingCall call = new StreamingCall(settings, model, body, deadline);
-        call.startAttempt();
-        return call;
+        return new StreamingCall(settings, model, body, deadline);
     }
 
+    /**
+     * Sends the next try on the consuming thread, returning once its headers arrived (or it
+     * failed); the events then arrive through {@link #signals}. Sending on the caller's thread
+     * (rather than with the JDK's sendAsync) costs no thread per request.
+     */
     private void startAttempt() {
         attemptNumber++;
         ChatListener.safely(settings.listener(),
                 new ChatEvent.AttemptStarted(settings.provider(), model, attemptNumber, true));
         StreamAttempt attempt = new StreamAttempt(settings, model, body, sink);
         current = attempt;
-        attempt.start();
         if (closed) {
             attempt.cancel();
+            return;
         }
+        Duration firstToken = settings.timeouts().firstToken();
+        Duration rest = deadline.remaining();
+        boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
+        attempt.start(deadlineFirst ? rest : firstToken, deadlineFirst ? TimeoutPhase.TOTAL : TimeoutPhase.FIRST_TOKEN);
     }
 
     @Override
@@ -130,6 +137,10 @@ public final class StreamingCall extends AbstractChatStream {
             }
             if (completed != null || closed) {
                 return false;
+            }
+            if (current == null) {
+                startAttempt();
+                continue;
             }
             Signal signal;
             try {

@@ -15,13 +15,20 @@ import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.ResponseDecoder;
 import dev.multillm.core.internal.wire.WireErrorException;
+import dev.multillm.core.internal.http.DeferredBody;
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -123,34 +130,38 @@ public final class UnaryCall {
     }
 
     private void onResponse(int number, HttpResponse<String> response, Duration latency) {
-        String provider = settings.provider();
-        HttpHeaders headers = response.headers();
-        if (response.statusCode() / 100 != 2) {
-            LlmException failure = HttpErrors.fromResponse(provider, response.statusCode(), headers, response.body(),
-                    settings.transport().apiKey(), settings.clock());
+        ChatResponse answer;
+        try {
+            answer = interpret(response.statusCode(), response.headers(), response.body(), latency);
+        } catch (LlmException failure) {
             onFailure(number, failure, latency);
             return;
         }
+        result.complete(answer);
+    }
+
+    /** The answer in a response, or the failure it says (thrown); records a successful try. */
+    private ChatResponse interpret(int status, HttpHeaders headers, String text, Duration latency) {
+        String provider = settings.provider();
+        if (status / 100 != 2) {
+            throw HttpErrors.fromResponse(provider, status, headers, text, settings.transport().apiKey(),
+                    settings.clock());
+        }
         ChatResponse.Builder builder;
         try {
-            builder = ResponseDecoder.decode(response.body(), provider);
+            builder = ResponseDecoder.decode(text, provider);
         } catch (WireErrorException inBody) {
-            onFailure(number, HttpErrors.fromStreamError(provider, ErrorBodyParser.fromJson(inBody.error()),
-                    requestId(headers, null), settings.transport().apiKey()), latency);
-            return;
+            throw HttpErrors.fromStreamError(provider, ErrorBodyParser.fromJson(inBody.error()),
+                    requestId(headers, null), settings.transport().apiKey());
         } catch (LlmException invalid) {
-            onFailure(number, invalid.toBuilder().provider(provider).status(response.statusCode())
-                    .requestId(requestId(headers, null))
-                    .message(HttpErrors.scrub(invalid.upstreamMessage(), settings.transport().apiKey())).build(),
-                    latency);
-            return;
+            throw invalid.toBuilder().provider(provider).status(status).requestId(requestId(headers, null))
+                    .message(HttpErrors.scrub(invalid.upstreamMessage(), settings.transport().apiKey())).build();
         } catch (RuntimeException unexpected) {
-            onFailure(number, LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider)
+            throw LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider).status(status)
                     .message("cannot read the response: " + unexpected.getClass().getSimpleName())
-                    .cause(unexpected).build(), latency);
-            return;
+                    .cause(unexpected).build();
         }
-        Attempt ok = Attempt.ok(provider, model, response.statusCode(), latency);
+        Attempt ok = Attempt.ok(provider, model, status, latency);
         ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(provider, ok));
         List<Attempt> log;
         synchronized (attempts) {
@@ -169,7 +180,7 @@ public final class UnaryCall {
             ChatListener.safely(settings.listener(), new ChatEvent.UsageReported(provider, answer.model(),
                     answer.usage()));
         }
-        result.complete(answer);
+        return answer;
     }
 
     static String requestId(HttpHeaders headers, String fallback) {
@@ -180,23 +191,11 @@ public final class UnaryCall {
         if (result.isDone()) {
             return;
         }
-        String provider = settings.provider();
-        RetryDecision decision = RetryDecision.decide(failure, number, settings.retryPolicy(), deadline,
-                settings.random());
-        Attempt failed = new Attempt(provider, model, failure.category(), failure.status(), latency,
-                decision.retry() ? decision.delay() : null, decision.note());
-        ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(provider, failed));
-        List<Attempt> log;
-        synchronized (attempts) {
-            attempts.add(failed);
-            log = List.copyOf(attempts);
-        }
+        RetryDecision decision = recordFailure(number, failure, latency);
         if (!decision.retry()) {
-            result.completeExceptionally(failure.withAttempts(log));
+            result.completeExceptionally(failure.withAttempts(log()));
             return;
         }
-        ChatListener.safely(settings.listener(), new ChatEvent.RetryScheduled(provider, model, number + 1,
-                decision.delay(), failure.category(), "retry-after".equals(decision.note())));
         CompletableFuture<Void> wait = settings.sleeper().delay(decision.delay());
         inFlight = wait;
         wait.whenComplete((ignored, interrupted) -> {
@@ -204,5 +203,117 @@ public final class UnaryCall {
                 attempt(number + 1, false);
             }
         });
+    }
+
+    /** Decides whether try {@code number} is retried, and records it in the log and the events. */
+    private RetryDecision recordFailure(int number, LlmException failure, Duration latency) {
+        String provider = settings.provider();
+        RetryDecision decision = RetryDecision.decide(failure, number, settings.retryPolicy(), deadline,
+                settings.random());
+        Attempt failed = new Attempt(provider, model, failure.category(), failure.status(), latency,
+                decision.retry() ? decision.delay() : null, decision.note());
+        ChatListener.safely(settings.listener(), new ChatEvent.AttemptFinished(provider, failed));
+        synchronized (attempts) {
+            attempts.add(failed);
+        }
+        if (decision.retry()) {
+            ChatListener.safely(settings.listener(), new ChatEvent.RetryScheduled(provider, model, number + 1,
+                    decision.delay(), failure.category(), "retry-after".equals(decision.note())));
+        }
+        return decision;
+    }
+
+    private List<Attempt> log() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    // ---- the blocking path: every try sent on the caller's thread ----
+
+    /**
+     * Runs the call on the calling thread: {@code HttpClient.send} costs no thread per request,
+     * where the JDK's {@code sendAsync} (used by {@link #start}) completes every exchange on the
+     * common pool's default executor, which on small machines is a new thread per task.
+     */
+    public static ChatResponse call(CallSettings settings, String model, byte[] body, Deadline deadline) {
+        return new UnaryCall(settings, model, body, deadline).runBlocking();
+    }
+
+    private ChatResponse runBlocking() {
+        String provider = settings.provider();
+        for (int number = 1; ; number++) {
+            ChatListener.safely(settings.listener(), new ChatEvent.AttemptStarted(provider, model, number, false));
+            long startNanos = System.nanoTime();
+            LlmException failure;
+            try {
+                return exchangeBlocking(startNanos);
+            } catch (LlmException e) {
+                failure = e;
+            }
+            if (failure.category() == ErrorTaxonomy.CANCELLED) {
+                throw failure.withAttempts(log());
+            }
+            RetryDecision decision = recordFailure(number, failure, Duration.ofNanos(System.nanoTime() - startNanos));
+            if (!decision.retry()) {
+                throw failure.withAttempts(log());
+            }
+            try {
+                settings.sleeper().delay(decision.delay()).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw LlmException.builder(ErrorTaxonomy.CANCELLED).provider(provider)
+                        .message("interrupted while waiting to retry").attempts(log()).cause(e).build();
+            } catch (ExecutionException e) {
+                throw failure.withAttempts(log());
+            }
+        }
+    }
+
+    private ChatResponse exchangeBlocking(long startNanos) {
+        String provider = settings.provider();
+        Duration firstToken = settings.timeouts().firstToken();
+        Duration rest = deadline.remaining();
+        boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
+        TimeoutPhase headersPhase = deadlineFirst ? TimeoutPhase.TOTAL : TimeoutPhase.FIRST_TOKEN;
+        HttpRequest request = settings.transport().postJson(settings.chatPath(), body, false,
+                deadlineFirst ? rest : firstToken);
+        HttpResponse<DeferredBody> response = null;
+        for (boolean resent = false; response == null; resent = true) {
+            try {
+                response = settings.transport().sendBlocking(request, DeferredBody.handler());
+            } catch (HttpConnectTimeoutException e) {
+                throw TransportErrors.map(provider, e);
+            } catch (HttpTimeoutException e) {
+                throw timeout(headersPhase, headersPhase == TimeoutPhase.TOTAL ? "the call's deadline passed"
+                        : "no response within " + firstToken.toMillis() + " ms");
+            } catch (IOException e) {
+                if (resent || !TransportErrors.isStalePooledConnection(e)) {
+                    throw TransportErrors.map(provider, e);
+                }
+                LOG.log(System.Logger.Level.DEBUG, () -> provider + ": stale pooled connection, resending once");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw TransportErrors.map(provider, e);
+            }
+        }
+        String text;
+        try {
+            text = response.body().await(deadline.remaining());
+        } catch (TimeoutException e) {
+            throw timeout(TimeoutPhase.TOTAL, "the call's deadline passed while reading the body");
+        } catch (ExecutionException e) {
+            throw TransportErrors.map(provider, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TransportErrors.map(provider, e);
+        }
+        return interpret(response.statusCode(), response.headers(), text,
+                Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private LlmException timeout(TimeoutPhase phase, String why) {
+        return LlmException.builder(ErrorTaxonomy.TIMEOUT).provider(settings.provider()).timeoutPhase(phase)
+                .message(why).build();
     }
 }

@@ -100,16 +100,43 @@ public final class Transport implements AutoCloseable {
 
     /** A JSON POST of {@code body} to {@code path}. */
     public HttpRequest postJson(String path, byte[] body, boolean stream) {
-        return request(path)
+        return postJson(path, body, stream, null);
+    }
+
+    /**
+     * A JSON POST of {@code body} to {@code path} whose response headers must arrive within
+     * {@code headersTimeout} (null for no limit); on Java 17 the JDK's request timeout stops at
+     * the headers, so the body's time is watched by the caller.
+     */
+    public HttpRequest postJson(String path, byte[] body, boolean stream, Duration headersTimeout) {
+        HttpRequest.Builder builder = request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headersTimeout != null) {
+            builder.timeout(headersTimeout.isZero() || headersTimeout.isNegative() ? Duration.ofMillis(1)
+                    : headersTimeout);
+        }
+        return builder.build();
     }
 
     /** Sends {@code request}; cancelling the returned future aborts the exchange. */
     public <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         return client.sendAsync(request, handler);
+    }
+
+    /**
+     * Sends {@code request} on the calling thread and returns once {@code handler}'s body is
+     * available (right after the headers, for a body that completes at once). Interrupting the
+     * thread aborts the exchange.
+     *
+     * <p>This is the path for blocking calls: the JDK's {@code sendAsync} completes every
+     * exchange through the common pool's default executor, which on a JVM with fewer than three
+     * CPUs starts a new thread per request; {@code send} does not.
+     */
+    public <T> HttpResponse<T> sendBlocking(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws java.io.IOException, InterruptedException {
+        return client.send(request, handler);
     }
 
     /** The key, for scrubbing it from upstream text; may be null. */
