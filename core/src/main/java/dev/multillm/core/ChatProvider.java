@@ -37,7 +37,9 @@ public interface ChatProvider extends AutoCloseable {
     CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
 
     /**
-     * Streams the answer. The returned stream must be closed (try-with-resources).
+     * Streams the answer. The returned stream must be closed (try-with-resources). Bad input is
+     * rejected at once; the request may be sent now or when iteration starts, and every other
+     * failure surfaces while iterating.
      *
      * @throws LlmException {@link ErrorTaxonomy#UNSUPPORTED_CAPABILITY} if the provider does not
      *                      stream; other failures surface while iterating
