@@ -100,14 +100,17 @@ public final class Scenarios {
     /** Runs warm-up and every interleaved round of the main table's scenarios. */
     public void runMainTable() {
         List<BenchClient> clients = new ArrayList<>();
-        for (Spec spec : specs) {
+        // Only the proxy scenario (which warms up itself): no clients, no warm-up, no rounds.
+        boolean table = java.util.stream.Stream.of("seq", "loop", "stream", "conc", "failover", "breaker")
+                .anyMatch(this::enabled);
+        for (Spec spec : table ? specs : List.<Spec>of()) {
             clients.add(spec.factory().apply(server.baseUrl()));
         }
         try {
             for (BenchClient client : clients) {
                 guarded(client.name(), "warm-up", () -> warm(client));
             }
-            for (int round = 0; round < plan.rounds(); round++) {
+            for (int round = 0; table && round < plan.rounds(); round++) {
                 log.line("round " + (round + 1) + "/" + plan.rounds());
                 List<BenchClient> order = rotate(clients, round);
                 for (BenchClient client : order) {

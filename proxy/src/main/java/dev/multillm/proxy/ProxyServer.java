@@ -80,6 +80,10 @@ public final class ProxyServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.multillm.proxy");
     /** How long aborted calls get to write their last event after the grace period. */
     private static final Duration ABORT_WAIT = Duration.ofSeconds(2);
+    /** The smallest listen backlog asked for (non-streaming callers arrive in bursts too). */
+    static final int MIN_ACCEPT_QUEUE = 1024;
+    /** The largest listen backlog asked for. */
+    static final int MAX_ACCEPT_QUEUE = 65535;
 
     private final String host;
     private final int requestedPort;
@@ -168,6 +172,7 @@ public final class ProxyServer implements AutoCloseable {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(host);
             connector.setPort(requestedPort);
+            connector.setAcceptQueueSize(acceptQueueSize(maxConcurrentStreams));
             server.addConnector(connector);
             server.setHandler(handler);
             server.setErrorHandler(new JsonErrorHandler());
@@ -306,6 +311,28 @@ public final class ProxyServer implements AutoCloseable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The listen backlog: room for as many connections arriving at once as the proxy serves
+     * streams, and never less than {@link #MIN_ACCEPT_QUEUE}. Jetty's default (0) leaves it to the
+     * JDK, which asks for 50: a burst of new callers larger than that overflows the kernel's accept
+     * queue, whose handshakes are then dropped (the caller retries after a second or more) or
+     * reset ({@code Connection reset} on a connection the caller thought open). The kernel caps
+     * the value at {@code net.core.somaxconn}.
+     */
+    static int acceptQueueSize(int maxConcurrentStreams) {
+        return Math.min(MAX_ACCEPT_QUEUE, Math.max(MIN_ACCEPT_QUEUE, maxConcurrentStreams));
+    }
+
+    /** Pauses or resumes taking connections off the listen queue (for tests). */
+    void accepting(boolean accepting) {
+        synchronized (lifecycle) {
+            if (connector == null) {
+                throw new IllegalStateException("the proxy server is not started");
+            }
+            connector.setAccepting(accepting);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,11 @@ import org.eclipse.jetty.util.Callback;
  * core's non-blocking HTTP client). Writing to the caller never blocks a thread: each event is
  * handed to Jetty's asynchronous {@code Response.write}, the queue of events not yet written is
  * bounded (the pump parks, freeing its thread, while a slow client drains it), and the write
- * callback resumes the pump. Events queued while a write is in flight go out together in the next
- * write. A push-style stream API in core would remove the waiting thread; until then the executor
- * is sized to the configured maximum of concurrent streams.
+ * callback resumes the pump. A write is started on Jetty's executor rather than on the pump's
+ * thread, so the chunks the pump reads meanwhile (and events queued while a write is in flight)
+ * go out together in the next write instead of one system call and TCP segment each. A
+ * push-style stream API in core would remove the waiting thread; until then the executor is sized
+ * to the configured maximum of concurrent streams.
  *
  * <p><b>Commit point.</b> The {@code 200} and the SSE headers are sent with the first chunk that
  * carries output (or a finish reason). A failure before it is answered with the mapped HTTP
@@ -57,6 +60,8 @@ final class SseExchange extends Exchange {
     private final List<byte[]> beforeCommit = new ArrayList<>(2);
     private final Object lock = new Object();
     private final StreamEncoder encoder;
+    /** Where writes are started: Jetty's executor. */
+    private final Executor flusher;
     private volatile ChatStream stream;
     private Iterator<ChatChunk> chunks;
     private volatile ScheduledFuture<?> keepAlive;
@@ -78,6 +83,7 @@ final class SseExchange extends Exchange {
         super(handler, response, callback, requestId, model, startNanos, true);
         this.encoder = new StreamEncoder("chatcmpl-" + requestId, model, handler.context().clock().instant()
                 .getEpochSecond(), includeUsage);
+        this.flusher = response.getRequest().getComponents().getExecutor();
     }
 
     /** Starts the upstream stream and the pump; the handler has reserved a stream slot, released at the end. */
@@ -257,10 +263,14 @@ final class SseExchange extends Exchange {
         enqueue(StreamEncoder.keepAlive(), false);
     }
 
-    /** Queues bytes for the client; {@code last} ends the response once they are written. */
+    /**
+     * Queues bytes for the client; {@code last} ends the response once they are written. The
+     * write itself is started on Jetty's executor, not on the pump's thread: the pump goes on
+     * reading chunks the upstream already delivered meanwhile, and they go out together in one
+     * write, rather than one write (a system call and a TCP segment the caller must wake up for)
+     * per event.
+     */
     private void enqueue(byte[] bytes, boolean last) {
-        ByteBuffer next;
-        boolean lastWrite;
         synchronized (lock) {
             if (done || lastQueued) {
                 return;
@@ -272,6 +282,23 @@ final class SseExchange extends Exchange {
                 return;
             }
             writing = true;
+        }
+        try {
+            flusher.execute(this::flush);
+        } catch (RejectedExecutionException e) {
+            flush(); // Jetty is stopping: write from here
+        }
+    }
+
+    /** Starts a write of everything queued (there is at least one event unless the call ended). */
+    private void flush() {
+        ByteBuffer next;
+        boolean lastWrite;
+        synchronized (lock) {
+            if (done || queue.isEmpty()) {
+                writing = false;
+                return;
+            }
             next = drain();
             lastWrite = lastQueued;
         }
