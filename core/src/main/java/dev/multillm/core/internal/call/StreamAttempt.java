@@ -46,6 +46,8 @@ import java.util.function.Consumer;
  */
 final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListener {
     private static final int HIGH_WATERMARK = 256;
+    /** How long the rest of a body is read after {@code [DONE]} to keep its connection. */
+    private static final Duration DRAIN_GRACE = Duration.ofMillis(500);
 
     private final CallSettings settings;
     private final String model;
@@ -55,6 +57,8 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     private final SseDecoder decoder = new SseDecoder(this);
 
     private Thread sendingThread;
+    private volatile boolean draining;
+    private volatile ScheduledFuture<?> drainTimer;
     private boolean interruptedByCancel;
     private volatile Flow.Subscription subscription;
     private volatile boolean finished;
@@ -158,12 +162,14 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     @Override
     public void onNext(List<ByteBuffer> buffers) {
         if (finished) {
+            drainMore();
             return;
         }
         try {
             for (ByteBuffer buffer : buffers) {
                 decoder.feed(buffer);
                 if (finished) {
+                    drainMore();
                     return;
                 }
             }
@@ -206,11 +212,13 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
 
     @Override
     public void onError(Throwable failure) {
+        stopDraining(false);
         fail(TransportErrors.map(settings.provider(), failure));
     }
 
     @Override
     public void onComplete() {
+        stopDraining(false);
         if (finished) {
             return;
         }
@@ -235,7 +243,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         String data = event.data();
         markProgress();
         if ("[DONE]".equals(data.strip())) {
-            finish();
+            finishAtDone();
             return;
         }
         if ("error".equals(event.event())) {
@@ -347,6 +355,51 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         }
     }
 
+    /**
+     * {@code [DONE]}: the answer is complete for the caller at once. The rest of the body (usually
+     * just the end of the chunked encoding) is still read for a short grace, so the connection can
+     * go back to the pool; a server that keeps the socket open loses it when the grace ends.
+     */
+    private void finishAtDone() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            draining = true;
+        }
+        endNanos = System.nanoTime();
+        stopTimers();
+        drainTimer = Timers.schedule(DRAIN_GRACE, () -> stopDraining(true));
+        sink.accept(new Signal.End(this));
+    }
+
+    private void drainMore() {
+        Flow.Subscription s = subscription;
+        if (draining && s != null) {
+            s.request(1);
+        }
+    }
+
+    private void stopDraining(boolean closeConnection) {
+        boolean wasDraining;
+        synchronized (this) {
+            wasDraining = draining;
+            draining = false;
+        }
+        if (!wasDraining) {
+            return;
+        }
+        ScheduledFuture<?> timer = drainTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Flow.Subscription s = subscription;
+        if (closeConnection && s != null) {
+            s.cancel();
+        }
+    }
+
     private void fail(LlmException failure) {
         if (settle()) {
             sink.accept(new Signal.Failure(this, failure));
@@ -369,6 +422,9 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     /** Aborts the try (caller closed the stream, or the call moved on). */
     void cancel() {
         synchronized (this) {
+            if (draining) {
+                return; // already complete; the drain ends by itself within its grace
+            }
             if (!finished) {
                 finished = true;
                 endNanos = System.nanoTime();
@@ -383,6 +439,14 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     }
 
     private void release() {
+        stopTimers();
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private void stopTimers() {
         ScheduledFuture<?> timer = firstTokenTimer;
         if (timer != null) {
             timer.cancel(false);
@@ -390,10 +454,6 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         timer = idleTimer;
         if (timer != null) {
             timer.cancel(false);
-        }
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
         }
     }
 
