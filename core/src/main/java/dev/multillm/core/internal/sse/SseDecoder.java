@@ -1,6 +1,9 @@
 package dev.multillm.core.internal.sse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -31,9 +34,13 @@ import java.util.Objects;
  *
  * <p>Memory is bounded per line: a line longer than {@code maxLineBytes} (8 MiB by default) fails
  * with {@link SseDecodingException} as soon as it exceeds the limit, without waiting for its end.
- * The decoder is built for the hot path of streamed tokens: it scans bytes in place, copies only
- * lines that straddle buffers, and allocates nothing per byte: only the strings it reports (one
- * per event's data, type and id, one per comment) and the event itself.
+ * The decoder is built for the hot path of streamed tokens: it scans bytes in place (heap arrays
+ * directly, other buffers with absolute gets), copies a line only when it straddles buffers or its
+ * buffer has no accessible array (the JDK client's read-only buffers: one bulk copy of the line,
+ * no per-stream scratch array), makes a block of one {@code data:} line into its string straight
+ * from those bytes, and allocates nothing per byte: only the strings it reports (one per event's
+ * data, type and id, one per comment) and the event itself. An idle stream holds a few hundred
+ * bytes: buffers are allocated small on first use, and dropped after an unusually long line.
  *
  * <p>Thread-safety: not thread-safe; use one decoder per stream, fed by one thread at a time.
  */
@@ -50,6 +57,11 @@ public final class SseDecoder {
     /** Buffers that grew past this are dropped after use, so an idle stream holds little memory. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
     private static final byte[] NONE = new byte[0];
+    private static final long LF_BYTES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CR_BYTES = 0x0D0D0D0D0D0D0D0DL;
+    private static final long LOW_7_BITS = 0x7F7F7F7F7F7F7F7FL;
+    /** Eight bytes of an array at once, least significant first: the first in memory is lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final int OPEN = 0;
     private static final int ENDED = 1;
@@ -215,14 +227,7 @@ public final class SseDecoder {
                     continue;
                 }
             }
-            int j = i;
-            while (j < to) {
-                byte b = buf[j];
-                if (b == LF || b == CR) {
-                    break;
-                }
-                j++;
-            }
+            int j = lineEnd(buf, i, to);
             if (j == to) {
                 appendToLine(buf, i, j - i);
                 consumed = to;
@@ -251,6 +256,7 @@ public final class SseDecoder {
      * copy per line), then processed from there.
      */
     private void process(ByteBuffer buf, int from, int to) {
+        boolean bigEndian = buf.order() == ByteOrder.BIG_ENDIAN;
         int i = from;
         while (i < to) {
             if (afterCr) {
@@ -261,21 +267,13 @@ public final class SseDecoder {
                     continue;
                 }
             }
-            int j = i;
-            byte b = 0;
-            while (j < to) {
-                b = buf.get(j);
-                if (b == LF || b == CR) {
-                    break;
-                }
-                j++;
-            }
+            int j = lineEnd(buf, i, to, bigEndian);
             appendToLine(buf, i, j - i);
             if (j == to) {
                 consumed = to;
                 return;
             }
-            afterCr = b == CR;
+            afterCr = buf.get(j) == CR;
             consumed = j + 1;
             processBufferedLine();
             i = j + 1;
@@ -291,6 +289,55 @@ public final class SseDecoder {
             line = NONE; // an unusually long line: do not keep its buffer for the stream's life
         }
         processLine(lineBytes, 0, length);
+    }
+
+    /** The index of the first CR or LF in {@code buf[from, to)}, else {@code to}; 8 bytes a step. */
+    private static int lineEnd(byte[] buf, int from, int to) {
+        int j = from;
+        for (int last = to - Long.BYTES; j <= last; j += Long.BYTES) {
+            long ends = lineEnds((long) LONGS.get(buf, j));
+            if (ends != 0) {
+                return j + (Long.numberOfTrailingZeros(ends) >>> 3);
+            }
+        }
+        for (; j < to; j++) {
+            byte b = buf[j];
+            if (b == LF || b == CR) {
+                return j;
+            }
+        }
+        return to;
+    }
+
+    /** As {@link #lineEnd(byte[], int, int)}, with absolute gets in the buffer's byte order. */
+    private static int lineEnd(ByteBuffer buf, int from, int to, boolean bigEndian) {
+        int j = from;
+        for (int last = to - Long.BYTES; j <= last; j += Long.BYTES) {
+            long ends = lineEnds(buf.getLong(j));
+            if (ends != 0) {
+                int first = bigEndian ? Long.numberOfLeadingZeros(ends) : Long.numberOfTrailingZeros(ends);
+                return j + (first >>> 3);
+            }
+        }
+        for (; j < to; j++) {
+            byte b = buf.get(j);
+            if (b == LF || b == CR) {
+                return j;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * The high bit of every byte of {@code word} that is LF or CR, and no other bit: a byte is
+     * zero after XOR with the one looked for, and {@code ~(((x & 0x7F..) + 0x7F..) | x | 0x7F..)}
+     * marks exactly the zero bytes of {@code x} (no carry crosses a byte, so no false match).
+     */
+    private static long lineEnds(long word) {
+        long lf = word ^ LF_BYTES;
+        long cr = word ^ CR_BYTES;
+        return ~(((lf & LOW_7_BITS) + LOW_7_BITS) | lf | LOW_7_BITS)
+                | ~(((cr & LOW_7_BITS) + LOW_7_BITS) | cr | LOW_7_BITS);
     }
 
     private void appendToLine(byte[] buf, int from, int length) {
@@ -473,23 +520,27 @@ public final class SseDecoder {
         blockRetry = null;
         String type = eventType == null ? SseEvent.DEFAULT_TYPE : eventType;
         eventType = null;
-        String text;
-        byte[] pending = pendingData;
-        if (pending != null) {
-            // A block of one data line: its string straight from where the bytes are.
+        byte[] bytes = pendingData;
+        int from;
+        int length;
+        if (bytes != null) {
+            // A block of one data line: its string straight from where its bytes are.
             pendingData = null;
-            text = decode(pending, pendingFrom, pendingLength);
+            from = pendingFrom;
+            length = pendingLength;
         } else if (dataLength == 0) {
             return;
         } else {
             // The buffer always ends with the LF appended after the last data value: drop it.
-            text = decode(data, 0, dataLength - 1);
+            bytes = data;
+            from = 0;
+            length = dataLength - 1;
             dataLength = 0;
             if (data.length > RETAINED_CAPACITY) {
-                data = NONE;
+                data = NONE; // still intact for the string below; just not kept
             }
         }
-        listener.onEvent(new SseEvent(type, text, lastEventId, retry));
+        listener.onEvent(new SseEvent(type, decode(bytes, from, length), lastEventId, retry));
     }
 
     private static String decode(byte[] buf, int from, int length) {

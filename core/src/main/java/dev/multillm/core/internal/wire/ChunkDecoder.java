@@ -10,7 +10,6 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParser.Event;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,10 @@ public final class ChunkDecoder {
         if (data == null || data.isBlank()) {
             throw WireJson.invalidResponse(null, "stream chunk is empty", null);
         }
-        try (JsonParser parser = WireJson.PARSERS.createParser(new StringReader(data))) {
+        try (JsonParser parser = WireJson.PARSERS.createParser(new WireJson.StringSource(data))) {
             if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
-                throw WireJson.invalidResponse(null, "stream chunk is not a JSON object: " + WireJson.snippet(data),
-                        null);
+                throw WireJson.invalidResponse(null,
+                        "stream chunk is not a JSON object: " + WireJson.snippet(data), null);
             }
             DecodedChunk decoded = new Reader(parser).chunk();
             if (parser.hasNext()) { // throws on trailing text
@@ -63,10 +62,22 @@ public final class ChunkDecoder {
         }
     }
 
-    /** One pass over one payload; positioned just after the top-level START_OBJECT. */
-    private static final class Reader {
+    /**
+     * One pass over one payload; positioned just after the top-level START_OBJECT.
+     *
+     * <p>Keys are matched by length, then {@link String#equals} (no {@code switch} on strings: it
+     * hashes every key, a fresh string each time). The reader doubles as the first choice's
+     * fields, and that choice's chunk is built once the whole payload is read (the model may come
+     * after the choices), so the common one-choice payload allocates one {@link ChatChunk} and one
+     * {@code List.of(chunk)}, nothing in between.
+     */
+    private static final class Reader extends ChoiceDelta {
         private final JsonParser p;
         private Map<String, Object> timings;
+        /** How many choices the (last) {@code choices} array had; the first is this reader. */
+        private int choiceCount;
+        /** The choices after the first, for the rare payload with several; else null. */
+        private List<ChoiceDelta> moreChoices;
 
         Reader(JsonParser parser) {
             this.p = parser;
@@ -75,20 +86,45 @@ public final class ChunkDecoder {
         DecodedChunk chunk() {
             String id = null;
             String model = null;
-            List<ChoiceDelta> choices = List.of();
             Usage usage = null;
             JsonObject error = null;
             GroqPart groq = null;
             while (p.next() == Event.KEY_NAME) {
                 String key = p.getString();
                 Event value = p.next();
-                switch (key) {
-                    case "id" -> id = string(value);
-                    case "model" -> model = string(value);
-                    case "choices" -> choices = choices(value);
-                    case "usage" -> usage = usage(value);
-                    case "x_groq" -> groq = groq(value);
-                    case "error" -> error = error(value);
+                switch (key.length()) {
+                    case 2 -> {
+                        if (key.equals("id")) {
+                            id = string(value);
+                        } else {
+                            skip(value);
+                        }
+                    }
+                    case 5 -> {
+                        if (key.equals("model")) {
+                            model = string(value);
+                        } else if (key.equals("usage")) {
+                            usage = usage(value);
+                        } else if (key.equals("error")) {
+                            error = error(value);
+                        } else {
+                            skip(value);
+                        }
+                    }
+                    case 6 -> {
+                        if (key.equals("x_groq")) {
+                            groq = groq(value);
+                        } else {
+                            skip(value);
+                        }
+                    }
+                    case 7 -> {
+                        if (key.equals("choices")) {
+                            choices(value);
+                        } else {
+                            skip(value);
+                        }
+                    }
                     default -> skip(value);
                 }
             }
@@ -101,55 +137,85 @@ public final class ChunkDecoder {
                 }
             }
             List<ChatChunk> chunks;
-            if (choices.isEmpty()) {
+            if (choiceCount == 0) {
                 chunks = List.of();
+            } else if (choiceCount == 1) {
+                chunks = List.of(toChunk(this, model));
             } else {
-                chunks = new ArrayList<>(choices.size());
-                for (ChoiceDelta c : choices) {
-                    chunks.add(new ChatChunk(c.index, c.content, c.reasoning != null ? c.reasoning : c.reasoningContent,
-                            c.refusal, c.toolCalls, c.finishReason, null, model));
+                ChatChunk[] all = new ChatChunk[choiceCount];
+                all[0] = toChunk(this, model);
+                for (int k = 1; k < choiceCount; k++) {
+                    all[k] = toChunk(moreChoices.get(k - 1), model);
                 }
+                chunks = List.of(all);
             }
             return new DecodedChunk(id, model, chunks, usage, error, groq == null ? null : groq.id, timings);
         }
 
-        private List<ChoiceDelta> choices(Event value) {
+        private static ChatChunk toChunk(ChoiceDelta c, String model) {
+            return new ChatChunk(c.index, c.content, c.reasoning != null ? c.reasoning : c.reasoningContent,
+                    c.refusal, c.toolCalls, c.finishReason, null, model);
+        }
+
+        /** Reads a {@code choices} value; a later {@code choices} key replaces an earlier one. */
+        private void choices(Event value) {
+            choiceCount = 0;
+            moreChoices = null;
             if (value != Event.START_ARRAY) {
                 skip(value);
-                return List.of();
+                return;
             }
-            List<ChoiceDelta> choices = new ArrayList<>(1);
             Event e;
             while ((e = p.next()) != Event.END_ARRAY) {
                 if (e == Event.START_OBJECT) {
-                    choices.add(choice(choices.size()));
+                    ChoiceDelta c;
+                    if (choiceCount == 0) {
+                        c = this;
+                        reset();
+                    } else {
+                        c = new ChoiceDelta();
+                        if (moreChoices == null) {
+                            moreChoices = new ArrayList<>(2);
+                        }
+                        moreChoices.add(c);
+                    }
+                    choice(c, choiceCount);
+                    choiceCount++;
                 } else {
                     skip(e);
                 }
             }
-            return choices;
         }
 
-        private ChoiceDelta choice(int position) {
-            ChoiceDelta c = new ChoiceDelta();
+        private void choice(ChoiceDelta c, int position) {
             c.index = position;
             while (p.next() == Event.KEY_NAME) {
                 String key = p.getString();
                 Event value = p.next();
-                switch (key) {
-                    case "index" -> {
-                        if (value == Event.VALUE_NUMBER) {
-                            c.index = p.getInt();
+                switch (key.length()) {
+                    case 5 -> {
+                        if (key.equals("index")) {
+                            if (value == Event.VALUE_NUMBER) {
+                                c.index = p.getInt();
+                            } else {
+                                skip(value);
+                            }
+                        } else if (key.equals("delta")) {
+                            delta(value, c);
                         } else {
                             skip(value);
                         }
                     }
-                    case "delta" -> delta(value, c);
-                    case "finish_reason" -> c.finishReason = FinishReason.fromWire(WireJson.emptyToNull(string(value)));
+                    case 13 -> {
+                        if (key.equals("finish_reason")) {
+                            c.finishReason = FinishReason.fromWire(WireJson.emptyToNull(string(value)));
+                        } else {
+                            skip(value);
+                        }
+                    }
                     default -> skip(value);
                 }
             }
-            return c;
         }
 
         private void delta(Event value, ChoiceDelta c) {
@@ -160,12 +226,37 @@ public final class ChunkDecoder {
             while (p.next() == Event.KEY_NAME) {
                 String key = p.getString();
                 Event v = p.next();
-                switch (key) {
-                    case "content" -> c.content = WireJson.emptyToNull(string(v));
-                    case "reasoning" -> c.reasoning = WireJson.emptyToNull(string(v));
-                    case "reasoning_content" -> c.reasoningContent = WireJson.emptyToNull(string(v));
-                    case "refusal" -> c.refusal = WireJson.emptyToNull(string(v));
-                    case "tool_calls" -> c.toolCalls = toolCalls(v);
+                switch (key.length()) {
+                    case 7 -> {
+                        if (key.equals("content")) {
+                            c.content = WireJson.emptyToNull(string(v));
+                        } else if (key.equals("refusal")) {
+                            c.refusal = WireJson.emptyToNull(string(v));
+                        } else {
+                            skip(v);
+                        }
+                    }
+                    case 9 -> {
+                        if (key.equals("reasoning")) {
+                            c.reasoning = WireJson.emptyToNull(string(v));
+                        } else {
+                            skip(v);
+                        }
+                    }
+                    case 10 -> {
+                        if (key.equals("tool_calls")) {
+                            c.toolCalls = toolCalls(v);
+                        } else {
+                            skip(v);
+                        }
+                    }
+                    case 17 -> {
+                        if (key.equals("reasoning_content")) {
+                            c.reasoningContent = WireJson.emptyToNull(string(v));
+                        } else {
+                            skip(v);
+                        }
+                    }
                     default -> skip(v);
                 }
             }
@@ -176,16 +267,27 @@ public final class ChunkDecoder {
                 skip(value);
                 return List.of();
             }
-            List<ToolCallDelta> calls = new ArrayList<>(1);
+            ToolCallDelta first = null;
+            List<ToolCallDelta> calls = null;
             Event e;
             while ((e = p.next()) != Event.END_ARRAY) {
                 if (e == Event.START_OBJECT) {
-                    calls.add(toolCall());
+                    ToolCallDelta call = toolCall();
+                    if (first == null) {
+                        first = call;
+                    } else {
+                        if (calls == null) {
+                            calls = new ArrayList<>(4);
+                            calls.add(first);
+                        }
+                        calls.add(call);
+                    }
                 } else {
                     skip(e);
                 }
             }
-            return calls;
+            // Immutable already, so ChatChunk keeps it as it is instead of copying it.
+            return first == null ? List.of() : calls == null ? List.of(first) : List.copyOf(calls);
         }
 
         private ToolCallDelta toolCall() {
@@ -196,34 +298,33 @@ public final class ChunkDecoder {
             while (p.next() == Event.KEY_NAME) {
                 String key = p.getString();
                 Event v = p.next();
-                switch (key) {
-                    case "index" -> {
-                        if (v == Event.VALUE_NUMBER) {
-                            index = p.getInt();
+                if (key.equals("index")) {
+                    if (v == Event.VALUE_NUMBER) {
+                        index = p.getInt();
+                    } else {
+                        skip(v);
+                    }
+                } else if (key.equals("id")) {
+                    id = WireJson.emptyToNull(string(v));
+                } else if (key.equals("function")) {
+                    if (v != Event.START_OBJECT) {
+                        skip(v);
+                        continue;
+                    }
+                    while (p.next() == Event.KEY_NAME) {
+                        String fkey = p.getString();
+                        Event fv = p.next();
+                        if (fkey.equals("arguments")) {
+                            // Text normally; a server that sends a JSON object gets it serialized.
+                            arguments = fv == Event.START_OBJECT ? p.getObject().toString() : string(fv);
+                        } else if (fkey.equals("name")) {
+                            name = WireJson.emptyToNull(string(fv));
                         } else {
-                            skip(v);
+                            skip(fv);
                         }
                     }
-                    case "id" -> id = WireJson.emptyToNull(string(v));
-                    case "function" -> {
-                        if (v != Event.START_OBJECT) {
-                            skip(v);
-                            continue;
-                        }
-                        while (p.next() == Event.KEY_NAME) {
-                            String fkey = p.getString();
-                            Event fv = p.next();
-                            if ("name".equals(fkey)) {
-                                name = WireJson.emptyToNull(string(fv));
-                            } else if ("arguments".equals(fkey)) {
-                                // Text normally; a server that sends a JSON object gets it serialized.
-                                arguments = fv == Event.START_OBJECT ? p.getObject().toString() : string(fv);
-                            } else {
-                                skip(fv);
-                            }
-                        }
-                    }
-                    default -> skip(v); // "type" too: it may be "function", "" or absent
+                } else {
+                    skip(v); // "type" too: it may be "function", "" or absent
                 }
             }
             return new ToolCallDelta(index, id, name, arguments);
@@ -349,7 +450,7 @@ public final class ChunkDecoder {
     }
 
     /** What one choice of the payload said. */
-    private static final class ChoiceDelta {
+    private static class ChoiceDelta {
         int index;
         String content;
         String reasoning;
@@ -357,6 +458,17 @@ public final class ChunkDecoder {
         String refusal;
         List<ToolCallDelta> toolCalls = List.of();
         FinishReason finishReason;
+
+        /** Back to what a fresh instance holds. */
+        final void reset() {
+            index = 0;
+            content = null;
+            reasoning = null;
+            reasoningContent = null;
+            refusal = null;
+            toolCalls = List.of();
+            finishReason = null;
+        }
     }
 
     /** Groq's {@code x_groq} object. */

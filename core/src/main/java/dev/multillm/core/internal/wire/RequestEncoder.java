@@ -12,7 +12,6 @@ import dev.multillm.core.ToolChoice;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -63,8 +62,10 @@ public final class RequestEncoder {
         if (resolvedModel == null || resolvedModel.isBlank()) {
             throw w.invalid("model", "no model to send: set ChatRequest.model or the provider's default model");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        JsonGenerator g = WireJson.GENERATORS.createGenerator(out, StandardCharsets.UTF_8);
+        // Not createGenerator(OutputStream, UTF_8): its OutputStreamWriter allocates an 8 KiB byte
+        // buffer (and an encoder) per request for a body of a few hundred bytes.
+        Utf8Body out = new Utf8Body();
+        JsonGenerator g = WireJson.GENERATORS.createGenerator(out);
         g.writeStartObject();
         g.write("model", resolvedModel);
         g.writeKey("messages").writeStartArray();
@@ -84,6 +85,63 @@ public final class RequestEncoder {
         // Closed only on success: closing an incomplete document would throw over our own exception.
         g.close();
         return out.toByteArray();
+    }
+
+    /**
+     * The generator's output as UTF-8 bytes: ASCII (nearly every request) narrowed straight into
+     * a byte array; from the first other character on, the characters are kept and encoded at the
+     * end, as {@link String#getBytes} encodes (the same bytes an {@code OutputStreamWriter} writes,
+     * a lone surrogate becoming {@code '?'}).
+     *
+     * <p>Thread-safety: not thread-safe; one request's.
+     */
+    private static final class Utf8Body extends java.io.Writer {
+        private byte[] ascii = new byte[1024];
+        private int asciiLength;
+        /** Everything from the first non-ASCII character on; null while there has been none. */
+        private StringBuilder rest;
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            if (rest != null) {
+                rest.append(chars, offset, length);
+                return;
+            }
+            int end = offset + length;
+            if (asciiLength + length > ascii.length) {
+                ascii = java.util.Arrays.copyOf(ascii, Math.max(asciiLength + length, ascii.length * 2));
+            }
+            byte[] bytes = ascii;
+            int n = asciiLength;
+            for (int i = offset; i < end; i++) {
+                char c = chars[i];
+                if (c >= 0x80) {
+                    asciiLength = n;
+                    rest = new StringBuilder(end - i + 64).append(chars, i, end - i);
+                    return;
+                }
+                bytes[n++] = (byte) c;
+            }
+            asciiLength = n;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        byte[] toByteArray() {
+            if (rest == null) {
+                return java.util.Arrays.copyOf(ascii, asciiLength);
+            }
+            byte[] tail = rest.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] all = java.util.Arrays.copyOf(ascii, asciiLength + tail.length);
+            System.arraycopy(tail, 0, all, asciiLength, tail.length);
+            return all;
+        }
     }
 
     private static void writeMessage(JsonGenerator g, Message message) {

@@ -10,9 +10,10 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
-import java.io.StringReader;
+import java.io.Reader;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The shared JSON-P provider and factories of the wire codec (looked up once), and small helpers.
@@ -22,8 +23,10 @@ import java.util.NoSuchElementException;
 final class WireJson {
     /** Looked up once: {@code Json.createXxx} would search the class path on every call. */
     static final JsonProvider PROVIDER = JsonProvider.provider();
-    static final JsonParserFactory PARSERS = PROVIDER.createParserFactory(Map.of());
-    static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(Map.of());
+    /** Parsson's own buffer pool, if Parsson is the provider: see {@link ParssonBuffers}. */
+    private static final Map<String, ?> CONFIG = factoryConfig(PROVIDER);
+    static final JsonParserFactory PARSERS = PROVIDER.createParserFactory(CONFIG);
+    static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(CONFIG);
 
     /** At most this many characters of an unparseable body are quoted in an error message. */
     static final int SNIPPET_LENGTH = 200;
@@ -52,7 +55,7 @@ final class WireJson {
      * @throws JsonException when the text is not exactly one JSON value
      */
     static JsonValue readValue(String text) {
-        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+        try (JsonParser parser = PARSERS.createParser(new StringSource(text))) {
             if (!parser.hasNext()) {
                 throw new JsonException("no JSON value");
             }
@@ -83,5 +86,109 @@ final class WireJson {
     /** Empty text is no text: providers send {@code ""} where they mean "nothing". */
     static String emptyToNull(String text) {
         return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static Map<String, ?> factoryConfig(JsonProvider provider) {
+        if (provider.getClass().getName().startsWith("org.eclipse.parsson.")) {
+            return ParssonBuffers.CONFIG; // only then is Parsson's BufferPool type loaded
+        }
+        return Map.of();
+    }
+
+    /**
+     * The text of a {@link String} as a {@link Reader} for the JSON-P parser: a
+     * {@link java.io.StringReader} without its lock and per-call checks (one parser reads it, on
+     * one thread, once).
+     *
+     * <p>Thread-safety: not thread-safe; one parser's.
+     */
+    static final class StringSource extends Reader {
+        private final String text;
+        private int next;
+
+        StringSource(String text) {
+            super(text); // the lock Reader requires; never used
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            int left = text.length() - next;
+            if (left <= 0) {
+                return -1;
+            }
+            if (length <= 0) {
+                return 0;
+            }
+            int n = Math.min(length, left);
+            text.getChars(next, next + n, buffer, offset);
+            next += n;
+            return n;
+        }
+
+        @Override
+        public int read() {
+            return next < text.length() ? text.charAt(next++) : -1;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
+    }
+
+    /**
+     * Parsson's parser and generator take a 4096-char buffer from a pool and give it back when
+     * closed. Its default pool is a {@code ConcurrentLinkedQueue} behind a weak reference: a queue
+     * node allocated on every return, and after each garbage collection the pool is gone and every
+     * parser allocates 8 KiB afresh. For a parser per streamed chunk, this pool instead keeps a
+     * few buffers in fixed slots (two per processor, at most 32: a bounded 8 KiB each) and
+     * allocates nothing to take or return one. Buffers Parsson grew for a long token are not kept.
+     *
+     * <p>Thread-safety: lock-free; slots are claimed with atomic swaps.
+     */
+    private static final class ParssonBuffers implements org.eclipse.parsson.api.BufferPool {
+        static final Map<String, ?> CONFIG = Map.of(org.eclipse.parsson.api.BufferPool.class.getName(),
+                new ParssonBuffers(Runtime.getRuntime().availableProcessors() * 2));
+        /** Parsson's own buffer size. */
+        private static final int BUFFER_CHARS = 4096;
+
+        private final AtomicReferenceArray<char[]> slots;
+        private final int mask;
+
+        private ParssonBuffers(int wanted) {
+            int size = Integer.highestOneBit(Math.max(2, Math.min(32, wanted)) * 2 - 1);
+            this.slots = new AtomicReferenceArray<>(size);
+            this.mask = size - 1;
+        }
+
+        @Override
+        public char[] take() {
+            int start = (int) Thread.currentThread().getId();
+            for (int k = 0; k <= mask; k++) {
+                int i = (start + k) & mask;
+                if (slots.getPlain(i) != null) {
+                    char[] buffer = slots.getAndSet(i, null);
+                    if (buffer != null) {
+                        return buffer;
+                    }
+                }
+            }
+            return new char[BUFFER_CHARS];
+        }
+
+        @Override
+        public void recycle(char[] buffer) {
+            if (buffer == null || buffer.length != BUFFER_CHARS) {
+                return;
+            }
+            int start = (int) Thread.currentThread().getId();
+            for (int k = 0; k <= mask; k++) {
+                int i = (start + k) & mask;
+                if (slots.getPlain(i) == null && slots.compareAndSet(i, null, buffer)) {
+                    return;
+                }
+            }
+        }
     }
 }

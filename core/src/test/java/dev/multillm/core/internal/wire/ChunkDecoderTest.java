@@ -266,4 +266,90 @@ class ChunkDecoderTest {
                 .isInstanceOfSatisfying(LlmException.class,
                         e -> assertThat(e.category()).isEqualTo(ErrorTaxonomy.INVALID_RESPONSE));
     }
+
+    @Test
+    void theModelMayComeAfterTheChoices() {
+        DecodedChunk decoded = ChunkDecoder.decode("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"model\":\"m\"}");
+
+        assertThat(only(decoded)).isEqualTo(new ChatChunk(0, "a", null, null, List.of(), null, null, "m"));
+        assertThat(decoded.model()).isEqualTo("m");
+    }
+
+    @Test
+    void everyChoiceHasOnlyItsOwnFields() {
+        DecodedChunk decoded = ChunkDecoder.decode("""
+                {"model":"m","choices":[
+                  {"index":0,"delta":{"content":"A","reasoning":"r","refusal":"no","tool_calls":[{"index":0,"id":"c"}]},
+                   "finish_reason":"stop"},
+                  {"index":4,"delta":{}},
+                  {"delta":{"reasoning_content":"rc"}}]}""");
+
+        assertThat(decoded.chunks()).containsExactly(
+                new ChatChunk(0, "A", "r", "no", List.of(new ToolCallDelta(0, "c", null, null)), FinishReason.STOP,
+                        null, "m"),
+                new ChatChunk(4, null, null, null, List.of(), null, null, "m"),
+                new ChatChunk(2, null, "rc", null, List.of(), null, null, "m"));
+    }
+
+    @Test
+    void aRepeatedChoicesKeyReplacesTheEarlierChoices() {
+        DecodedChunk replaced = ChunkDecoder.decode("""
+                {"choices":[{"index":0,"delta":{"content":"old"},"finish_reason":"stop"},{"delta":{"content":"x"}}],
+                 "choices":[{"index":3,"delta":{"refusal":"r"}}]}""");
+        DecodedChunk emptied = ChunkDecoder.decode("""
+                {"choices":[{"index":0,"delta":{"content":"old"}}],"choices":null}""");
+
+        assertThat(only(replaced)).isEqualTo(new ChatChunk(3, null, null, "r", List.of(), null, null, null));
+        assertThat(emptied.chunks()).isEmpty();
+    }
+
+    @Test
+    void theListsAreImmutable() {
+        DecodedChunk decoded = ChunkDecoder.decode("""
+                {"choices":[{"delta":{"tool_calls":[{"index":0,"id":"a"},{"index":1,"id":"b"}]}},{"delta":{}}]}""");
+
+        assertThatThrownBy(() -> decoded.chunks().add(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> decoded.chunks().get(0).toolCalls().add(null))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(decoded.chunks().get(0).toolCalls()).extracting(ToolCallDelta::id).containsExactly("a", "b");
+    }
+
+    @Test
+    void aTokenLongerThanTheParsersBufferThenShortChunksDecodeAlike() {
+        String big = "ü€".repeat(6_000);
+        String json = "{\"choices\":[{\"delta\":{\"content\":\"" + big + "\"}}]}";
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(only(ChunkDecoder.decode(json)).content()).isEqualTo(big);
+            assertThat(only(ChunkDecoder.decode("{\"choices\":[{\"delta\":{\"content\":\"s\"}}]}")).content())
+                    .isEqualTo("s");
+        }
+    }
+
+    @Test
+    void decodesConcurrentlyWithSharedParserBuffers() throws Exception {
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        String text = "t" + thread + "-" + i + (i % 97 == 0 ? "x".repeat(5_000) : "");
+                        String json = "{\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"" + text + "\"}}]}";
+                        if (!text.equals(only(ChunkDecoder.decode(json)).content())) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -441,4 +441,38 @@ class RequestEncoderTest {
         assertThatThrownBy(() -> new WireOptions("p", Set.of(), "max_output_tokens", false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokensField");
     }
+
+    /** The bytes Parsson's generator writes through an OutputStreamWriter, as the encoder once did. */
+    private static byte[] viaOutputStreamWriter(String model, String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (jakarta.json.stream.JsonGenerator g = WireJson.GENERATORS.createGenerator(out, StandardCharsets.UTF_8)) {
+            g.writeStartObject().write("model", model).writeKey("messages").writeStartArray()
+                    .writeStartObject().write("role", "user").write("content", text).writeEnd()
+                    .writeEnd().writeEnd();
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("texts")
+    void theBodyIsByteForByteWhatAnOutputStreamWriterWrites(String name, String text) {
+        byte[] body = RequestEncoder.encode(ChatRequest.of("m", text), null, false, OPENAI);
+
+        assertThat(body).isEqualTo(viaOutputStreamWriter("m", text));
+    }
+
+    static Stream<Arguments> texts() {
+        return Stream.of(
+                Arguments.of("ascii", "Hi"),
+                Arguments.of("non-ASCII first", "é then ascii"),
+                Arguments.of("emoji", "emoji \uD83D\uDE00 and 日本語"),
+                Arguments.of("lone high surrogate", "broken \uD83D here"),
+                Arguments.of("lone low surrogate at the end", "broken \uDE00"),
+                Arguments.of("long ascii", "x".repeat(20_000)),
+                Arguments.of("non-ASCII after the generator's first flush",
+                        "y".repeat(5_000) + "ü\uD83D\uDE00" + "z".repeat(9_000)),
+                Arguments.of("surrogate pair across the generator's buffer",
+                        "a".repeat(4_060) + "\uD83D\uDE00".repeat(40)));
+    }
 }
+
