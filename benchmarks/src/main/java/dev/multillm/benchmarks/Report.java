@@ -191,9 +191,10 @@ final class Report {
             md.append("**On this machine the common ForkJoinPool's parallelism is ").append(common)
                     .append("**, so `CompletableFuture`'s default executor is a thread per task, and the JDK's "
                             + "`HttpClient.sendAsync` (which completes every exchange's future through that default "
-                            + "executor) starts a new thread per request; `HttpClient.send` does not. Every multillm "
-                            + "call and stream goes through `sendAsync`; the floor's non-streamed calls use `send`. "
-                            + "See **new threads/call**.\n\n");
+                            + "executor) starts a new thread per request; `HttpClient.send` does not. multillm's "
+                            + "blocking `chat()` and `stream()` therefore send with `send` on the caller's thread; "
+                            + "`chatAsync()` (and the fallback chain, which drives its routes asynchronously) still "
+                            + "uses `sendAsync`. See **new threads/call**.\n\n");
         }
         md.append("The local server's share of the CPU (its one thread): ")
                 .append(num(results.median("server (sequential)", Metric.SERVER_SHARE), 1)).append("% in the "
