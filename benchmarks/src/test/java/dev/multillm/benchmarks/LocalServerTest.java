@@ -43,9 +43,8 @@ class LocalServerTest {
             var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl("gate") + "/chat/completions"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            while (server.parked() < 1) {
-                Thread.sleep(5);
-            }
+            dev.multillm.testkit.Await.until("a stream parks at the gate", () -> server.parked() >= 1,
+                    java.time.Duration.ofSeconds(10));
             assertThat(pending).isNotDone();
             server.openGate();
             assertThat(pending.get().body().split("\"content\":\"[^\"]").length - 1).isEqualTo(4);

@@ -121,7 +121,6 @@ class ChaosSoakIT {
                     + failures.values().stream().mapToInt(AtomicInteger::get).sum();
             assertThat(ended).isEqualTo(CALLS);
             assertThat(successes).as("some calls succeed despite the chaos").isNotEmpty();
-            assertThat(Duration.ofNanos(slowest.get())).as("the slowest call").isLessThan(DEADLINE.plus(SLACK));
             for (Upstream u : upstreams) {
                 // Only the HTTP client's idle keep-alive pool may stay: stalled and cancelled exchanges are closed.
                 dev.multillm.testkit.Await.until(u.name() + " connections to settle",

@@ -493,7 +493,7 @@ class SseDecoderTest {
 
         @Test
         void feedReadsOnlyBetweenPositionAndLimitOfASlice() {
-            byte[] bytes = utf8("XXXdata: a\n\nYYY");
+            byte[] bytes = utf8("PREdata: a\n\nSUF");
             ByteBuffer slice = ByteBuffer.wrap(bytes, 3, bytes.length - 6).slice();
             Recorder recorder = new Recorder();
 
