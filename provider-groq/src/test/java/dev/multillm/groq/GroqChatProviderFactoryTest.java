@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -47,7 +48,7 @@ class GroqChatProviderFactoryTest {
 
     @Test
     void createsAProviderFromConfigurationKeys() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
 
         try (ChatProvider provider = ChatProviders.create("groq", config(Map.of("apiKey", KEY, "baseUrl", baseUrl(),
                 "model", "llama-3.1-8b-instant"), Map.of()))) {
@@ -70,7 +71,7 @@ class GroqChatProviderFactoryTest {
 
     @Test
     void readsTheKeyFromTheVariableApiKeyEnvNames() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
 
         try (GroqChatProvider provider = new GroqChatProviderFactory().create(config(Map.of("apiKeyEnv", "MY_GROQ_KEY",
                 "baseUrl", baseUrl(), "model", GroqBodies.MODEL), Map.of("MY_GROQ_KEY", KEY)))) {
@@ -90,7 +91,7 @@ class GroqChatProviderFactoryTest {
 
     @Test
     void honoursMaxRetries() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(500, GroqBodies.error("internal_server_error", null,
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(500, GroqBodies.error("internal_server_error", null,
                 "Internal Server Error"))));
 
         try (GroqChatProvider provider = new GroqChatProviderFactory().create(config(Map.of("apiKey", KEY,
@@ -105,7 +106,7 @@ class GroqChatProviderFactoryTest {
 
     @Test
     void honoursTheFirstTokenTimeout() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC).withFixedDelay(5_000)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC).withFixedDelay(5_000)));
 
         try (GroqChatProvider provider = new GroqChatProviderFactory().create(config(Map.of("apiKey", KEY,
                 "baseUrl", baseUrl(), "model", GroqBodies.MODEL, "maxRetries", "0", "firstTokenTimeout", "150ms",

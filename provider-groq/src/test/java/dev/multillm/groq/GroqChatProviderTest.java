@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -55,7 +56,7 @@ class GroqChatProviderTest {
     }
 
     private static void answer(String body) {
-        groq.stubFor(post(urlEqualTo("/openai/v1/chat/completions")).willReturn(Wire.json(body)));
+        groq.stubFor(post(urlEqualTo("/openai/v1/chat/completions")).willReturn(WireMockAnswers.json(body)));
     }
 
     @Test
@@ -86,7 +87,7 @@ class GroqChatProviderTest {
     @Test
     void prefersTheXRequestIdHeaderOverXGroqId() {
         groq.stubFor(post(urlEqualTo("/openai/v1/chat/completions"))
-                .willReturn(Wire.json(GroqBodies.BASIC).withHeader("x-request-id", "req_from_header")));
+                .willReturn(WireMockAnswers.json(GroqBodies.BASIC).withHeader("x-request-id", "req_from_header")));
 
         assertThat(provider().chat(ChatRequest.of(null, "hi")).requestId()).isEqualTo("req_from_header");
     }
@@ -160,14 +161,14 @@ class GroqChatProviderTest {
                 .addUserMessage("Who wrote the first program?")
                 .responseFormat(dev.multillm.core.ResponseFormat.jsonObject()).build());
 
-        assertThat(Wire.parse(response.content()).getString("name")).isEqualTo("Ada");
-        assertThat(Wire.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString())
+        assertThat(WireMockAnswers.parse(response.content()).getString("name")).isEqualTo("Ada");
+        assertThat(WireMockAnswers.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString())
                 .getJsonObject("response_format").getString("type")).isEqualTo("json_object");
     }
 
     @Test
     void listsModelsWithTheirContextWindows() {
-        groq.stubFor(get(urlEqualTo("/openai/v1/models")).willReturn(Wire.json(GroqBodies.MODELS)));
+        groq.stubFor(get(urlEqualTo("/openai/v1/models")).willReturn(WireMockAnswers.json(GroqBodies.MODELS)));
 
         List<ModelInfo> models = provider().models();
 

@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -66,47 +67,47 @@ class GroqErrorsTest {
 
     static Stream<Arguments> groqErrors() {
         return Stream.of(
-                Arguments.of("498 flex capacity", Wire.json(498, GroqBodies.error("service_unavailable",
+                Arguments.of("498 flex capacity", WireMockAnswers.json(498, GroqBodies.error("service_unavailable",
                         "capacity_exceeded", "Flex tier capacity exceeded. Please retry or use the on_demand tier.")),
                         ErrorTaxonomy.OVERLOADED, "capacity_exceeded", null),
                 Arguments.of("498 without a body", aResponse().withStatus(498), ErrorTaxonomy.OVERLOADED, null, null),
-                Arguments.of("json_validate_failed", Wire.json(400, """
+                Arguments.of("json_validate_failed", WireMockAnswers.json(400, """
                         {"error":{"message":"Failed to generate JSON. Please adjust your prompt. See 'failed_generation' \
                         for more details.","type":"invalid_request_error","code":"json_validate_failed",\
                         "failed_generation":"{\\"name\\": \\"Ada\\", \\"born\\": }"}}"""),
                         ErrorTaxonomy.OUTPUT_VALIDATION_FAILED, "json_validate_failed", "{\"name\": \"Ada\", \"born\": }"),
-                Arguments.of("tool_use_failed", Wire.json(400, """
+                Arguments.of("tool_use_failed", WireMockAnswers.json(400, """
                         {"error":{"message":"Failed to call a function. Please adjust your prompt. See \
                         'failed_generation' for more details.","type":"invalid_request_error","code":"tool_use_failed",\
                         "failed_generation":"<function=get_weather>{\\"location\\": \\"NYC\\"}</function>"}}"""),
                         ErrorTaxonomy.OUTPUT_VALIDATION_FAILED, "tool_use_failed",
                         "<function=get_weather>{\"location\": \"NYC\"}</function>"),
-                Arguments.of("model_decommissioned", Wire.json(400, GroqBodies.error("invalid_request_error",
+                Arguments.of("model_decommissioned", WireMockAnswers.json(400, GroqBodies.error("invalid_request_error",
                         "model_decommissioned", "The model `mixtral-8x7b-32768` has been decommissioned and is no"
                                 + " longer supported.")), ErrorTaxonomy.MODEL_NOT_FOUND, "model_decommissioned", null),
-                Arguments.of("model_not_found", Wire.json(404, GroqBodies.error("invalid_request_error",
+                Arguments.of("model_not_found", WireMockAnswers.json(404, GroqBodies.error("invalid_request_error",
                         "model_not_found", "The model `llama-9` does not exist or you do not have access to it.")),
                         ErrorTaxonomy.MODEL_NOT_FOUND, "model_not_found", null),
-                Arguments.of("413 request too large", Wire.json(413, GroqBodies.error("tokens", "rate_limit_exceeded",
+                Arguments.of("413 request too large", WireMockAnswers.json(413, GroqBodies.error("tokens", "rate_limit_exceeded",
                         "Request too large for model `llama-3.1-8b-instant` in organization `org_01` service tier"
                                 + " `on_demand` on tokens per minute (TPM): Limit 6000, Requested 12000, please reduce"
                                 + " your message size and try again.")),
                         ErrorTaxonomy.CONTEXT_LENGTH_EXCEEDED, "rate_limit_exceeded", null),
-                Arguments.of("context_length_exceeded", Wire.json(400, GroqBodies.error("invalid_request_error",
+                Arguments.of("context_length_exceeded", WireMockAnswers.json(400, GroqBodies.error("invalid_request_error",
                         "context_length_exceeded", "Please reduce the length of the messages or completion.")),
                         ErrorTaxonomy.CONTEXT_LENGTH_EXCEEDED, "context_length_exceeded", null),
-                Arguments.of("401 invalid key", Wire.json(401, GroqBodies.error("invalid_request_error",
+                Arguments.of("401 invalid key", WireMockAnswers.json(401, GroqBodies.error("invalid_request_error",
                         "invalid_api_key", "Invalid API Key")), ErrorTaxonomy.AUTHENTICATION, "invalid_api_key", null),
-                Arguments.of("403 permission", Wire.json(403, GroqBodies.error("permissions_error", null,
+                Arguments.of("403 permission", WireMockAnswers.json(403, GroqBodies.error("permissions_error", null,
                         "Forbidden")), ErrorTaxonomy.PERMISSION_DENIED, null, null),
-                Arguments.of("400 unknown field", Wire.json(400, """
+                Arguments.of("400 unknown field", WireMockAnswers.json(400, """
                         {"error":{"message":"property 'foo' is unsupported, did you mean 'top_p'?",\
                         "type":"invalid_request_error"}}"""), ErrorTaxonomy.INVALID_REQUEST, null, null),
                 Arguments.of("HTML 502 from the gateway", aResponse().withStatus(502)
                         .withHeader("Content-Type", "text/html").withBody("<html><head><title>502 Bad Gateway</title>"
                                 + "</head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare"
                                 + "</center></body></html>"), ErrorTaxonomy.SERVER_ERROR, null, null),
-                Arguments.of("500 internal error", Wire.json(500, GroqBodies.error("internal_server_error", null,
+                Arguments.of("500 internal error", WireMockAnswers.json(500, GroqBodies.error("internal_server_error", null,
                         "Internal Server Error")), ErrorTaxonomy.SERVER_ERROR, null, null));
     }
 
@@ -140,7 +141,7 @@ class GroqErrorsTest {
 
     @Test
     void mapsA429WithRetryAfterAndGoDurationRateLimitHeaders() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(429, GroqBodies.error("tokens",
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(429, GroqBodies.error("tokens",
                         "rate_limit_exceeded", "Rate limit reached for model `llama-3.3-70b-versatile` in organization"
                                 + " `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 12000, Used"
                                 + " 11970, Requested 230. Please try again in 1s."))
@@ -168,12 +169,12 @@ class GroqErrorsTest {
     @Test
     void waitsForTheTokenWindowResetWhenA429HasNoRetryAfter() {
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("reset").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.json(429, GroqBodies.error("tokens", "rate_limit_exceeded", "Rate limit reached"))
+                .willReturn(WireMockAnswers.json(429, GroqBodies.error("tokens", "rate_limit_exceeded", "Rate limit reached"))
                         .withHeader("x-ratelimit-remaining-tokens", "0")
                         .withHeader("x-ratelimit-reset-tokens", "330ms"))
                 .willSetStateTo("ok"));
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("reset").whenScenarioStateIs("ok")
-                .willReturn(Wire.json(GroqBodies.BASIC)));
+                .willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
 
         ChatResponse response = provider(RetryPolicy.defaults()).chat(ChatRequest.of(null, "hello"));
 
@@ -185,11 +186,11 @@ class GroqErrorsTest {
     @Test
     void retriesA429AfterTheDelayTheServerAskedForThenSucceeds() {
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.json(429, GroqBodies.error("requests", "rate_limit_exceeded", "Rate limit reached"))
+                .willReturn(WireMockAnswers.json(429, GroqBodies.error("requests", "rate_limit_exceeded", "Rate limit reached"))
                         .withHeader("retry-after", "2"))
                 .willSetStateTo("ok"));
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("429").whenScenarioStateIs("ok")
-                .willReturn(Wire.json(GroqBodies.BASIC)));
+                .willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
 
         ChatResponse response = provider(RetryPolicy.defaults()).chat(ChatRequest.of(null, "hello"));
 
@@ -200,7 +201,7 @@ class GroqErrorsTest {
 
     @Test
     void failsAtOnceWhenTheServerAsksForAWaitBeyondTheDeadline() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(429, GroqBodies.error("requests",
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(429, GroqBodies.error("requests",
                 "rate_limit_exceeded", "Rate limit reached for requests per day (RPD)")).withHeader("retry-after",
                 "86400")));
 
@@ -213,7 +214,7 @@ class GroqErrorsTest {
 
     @Test
     void retriesCapacityErrorsUpToTheBudget() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(498, GroqBodies.error("service_unavailable",
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(498, GroqBodies.error("service_unavailable",
                 "capacity_exceeded", "Flex tier capacity exceeded."))));
 
         LlmException error = failure(provider(RetryPolicy.defaults()));
@@ -238,7 +239,7 @@ class GroqErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("neverRetried")
     void neverRetriesFailuresThatWaitingCannotFix(String name, int status, String body) {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(status, body)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(status, body)));
 
         failure(provider(RetryPolicy.defaults()));
 
@@ -249,11 +250,11 @@ class GroqErrorsTest {
     @Test
     void retriesOutputValidationFailuresWithinTheBudget() {
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("json").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.json(400, GroqBodies.error("invalid_request_error", "json_validate_failed",
+                .willReturn(WireMockAnswers.json(400, GroqBodies.error("invalid_request_error", "json_validate_failed",
                         "Failed to generate JSON.")))
                 .willSetStateTo("ok"));
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("json").whenScenarioStateIs("ok")
-                .willReturn(Wire.json(GroqBodies.JSON_MODE)));
+                .willReturn(WireMockAnswers.json(GroqBodies.JSON_MODE)));
 
         ChatResponse response = provider(RetryPolicy.defaults()).chat(ChatRequest.builder()
                 .addUserMessage("JSON please").responseFormat(dev.multillm.core.ResponseFormat.jsonObject()).build());
@@ -264,7 +265,7 @@ class GroqErrorsTest {
 
     @Test
     void treatsAnErrorObjectInA200BodyAsAnError() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.error("invalid_request_error",
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.error("invalid_request_error",
                 "model_decommissioned", "decommissioned"))));
 
         LlmException error = failure(provider(RetryPolicy.none()));

@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -44,12 +45,12 @@ class GroqRequestBodyTest {
     }
 
     private static JsonObject sentBody() {
-        return Wire.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString());
+        return WireMockAnswers.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString());
     }
 
     @Test
     void sendsExactlyTheAllowListedKeysOfAFullRequest() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.TOOL_CALL)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.TOOL_CALL)));
         ChatRequest request = ChatRequest.builder()
                 .model("qwen/qwen3-32b")
                 .addSystemMessage("You are terse.")
@@ -93,7 +94,7 @@ class GroqRequestBodyTest {
 
     @Test
     void sendsOnlyModelAndMessagesForAMinimalRequest() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
 
         provider().chat(ChatRequest.of(null, "Hello"));
 
@@ -104,7 +105,7 @@ class GroqRequestBodyTest {
 
     @Test
     void addsStreamAndIncludeUsageWhenStreaming() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.chunkContent("Hi"),
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.chunkContent("Hi"),
                 GroqBodies.chunkFinish(GroqBodies.X_GROQ_USAGE), "[DONE]")));
 
         try (ChatStream stream = provider().stream(ChatRequest.builder().addUserMessage("Hi")
@@ -120,7 +121,7 @@ class GroqRequestBodyTest {
 
     @Test
     void writesAToolConversationInGroqsShape() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
         ChatRequest request = ChatRequest.builder()
                 .addUserMessage("Weather in NYC?")
                 .addMessage(Message.assistant(null, List.of(new ToolCall("call_d5wg", "get_weather",
@@ -140,7 +141,7 @@ class GroqRequestBodyTest {
 
     @Test
     void sendsImagePartsToVisionModels() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
         ChatRequest request = ChatRequest.builder().model("meta-llama/llama-4-scout-17b-16e-instruct")
                 .addMessage(Message.user(List.of(ContentPart.text("What is in this image?"),
                         ContentPart.image("https://upload.wikimedia.org/cat.jpg"))))

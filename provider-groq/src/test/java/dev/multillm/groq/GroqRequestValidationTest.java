@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -38,7 +39,7 @@ class GroqRequestValidationTest {
 
     @BeforeEach
     void open() {
-        groq.stubFor(post(urlEqualTo("/openai/v1/chat/completions")).willReturn(Wire.json(GroqBodies.BASIC)));
+        groq.stubFor(post(urlEqualTo("/openai/v1/chat/completions")).willReturn(WireMockAnswers.json(GroqBodies.BASIC)));
         provider = GroqChatProvider.builder().apiKey("gsk_test").baseUrl("http://127.0.0.1:" + groq.getPort()
                 + "/openai/v1").defaultModel(GroqBodies.MODEL).environment(name -> null).build();
     }

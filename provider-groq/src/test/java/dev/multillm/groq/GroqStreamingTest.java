@@ -1,5 +1,6 @@
 package dev.multillm.groq;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -68,7 +69,7 @@ class GroqStreamingTest {
 
     @Test
     void streamsTextAndAsksForUsage() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Hello"),
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Hello"),
                 GroqBodies.chunkContent(" world"), GroqBodies.chunkFinish(GroqBodies.X_GROQ_USAGE), "[DONE]")));
 
         ChatResponse response;
@@ -84,7 +85,7 @@ class GroqStreamingTest {
         assertThat(response.requestId()).isEqualTo("req_01stream");
         assertThat(response.id()).isEqualTo("chatcmpl-s1");
         assertThat(response.metadata()).containsEntry("x_groq.id", "req_01stream");
-        JsonObject sent = Wire.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString());
+        JsonObject sent = WireMockAnswers.parse(groq.getAllServeEvents().get(0).getRequest().getBodyAsString());
         assertThat(sent.getBoolean("stream")).isTrue();
         assertThat(sent.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
     }
@@ -108,7 +109,7 @@ class GroqStreamingTest {
         List<String> payloads = new ArrayList<>(List.of(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Hi")));
         payloads.addAll(tail);
         payloads.add("[DONE]");
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(payloads.toArray(String[]::new))));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(payloads.toArray(String[]::new))));
 
         ChatResponse response;
         try (ChatStream stream = provider(RetryPolicy.none()).stream(ChatRequest.of(null, "Hi"))) {
@@ -121,7 +122,7 @@ class GroqStreamingTest {
 
     @Test
     void reportsUsageAsNotReportedWhenTheStreamCarriesNone() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.chunkContent("Hi"),
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.chunkContent("Hi"),
                 GroqBodies.chunkFinish(""), "[DONE]")));
 
         try (ChatStream stream = provider(RetryPolicy.none()).stream(ChatRequest.of(null, "Hi"))) {
@@ -131,7 +132,7 @@ class GroqStreamingTest {
 
     @Test
     void assemblesAStreamedToolCallThatGroqSendsWhole() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_TOOL_START,
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_TOOL_START,
                 GroqBodies.CHUNK_TOOL_FINISH, "[DONE]")));
 
         ChatResponse response;
@@ -148,7 +149,7 @@ class GroqStreamingTest {
 
     @Test
     void keepsStreamedReasoningApartFromContent() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_REASONING,
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_REASONING,
                 GroqBodies.chunkContent("Paris."), GroqBodies.chunkFinish(GroqBodies.X_GROQ_USAGE), "[DONE]")));
 
         ChatResponse response;
@@ -164,11 +165,11 @@ class GroqStreamingTest {
     @Test
     void retriesA200StreamWhoseFirstEventIsACapacityError() {
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("stream").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.sse(GroqBodies.error("service_unavailable", "capacity_exceeded",
+                .willReturn(WireMockAnswers.sse(GroqBodies.error("service_unavailable", "capacity_exceeded",
                         "Flex tier capacity exceeded."), "[DONE]"))
                 .willSetStateTo("ok"));
         groq.stubFor(post(urlEqualTo(CHAT)).inScenario("stream").whenScenarioStateIs("ok")
-                .willReturn(Wire.sse(GroqBodies.chunkContent("Hello"), GroqBodies.chunkFinish(GroqBodies.X_GROQ_USAGE),
+                .willReturn(WireMockAnswers.sse(GroqBodies.chunkContent("Hello"), GroqBodies.chunkFinish(GroqBodies.X_GROQ_USAGE),
                         "[DONE]")));
 
         ChatResponse response;
@@ -186,7 +187,7 @@ class GroqStreamingTest {
 
     @Test
     void endsA200StreamWithTheClassifiedErrorWhenNoRetryIsLeft() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_ROLE,
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_ROLE,
                 GroqBodies.error("invalid_request_error", "json_validate_failed", "Failed to generate JSON."),
                 "[DONE]")));
 
@@ -201,7 +202,7 @@ class GroqStreamingTest {
 
     @Test
     void interruptsTheStreamWhenAnErrorArrivesAfterOutputEvenIfDoneFollows() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"),
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"),
                 GroqBodies.error("internal_server_error", null, "Internal Server Error"), "[DONE]")));
 
         List<ChatChunk> seen = new ArrayList<>();
@@ -218,7 +219,7 @@ class GroqStreamingTest {
 
     @Test
     void endsTheStreamWhenXGroqCarriesAnError() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"),
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"),
                 GroqBodies.chunkUsageOnly(",\"x_groq\":{\"id\":\"req_01stream\",\"error\":\"stream stopped: the"
                         + " model produced an invalid tool call\"}"), "[DONE]")));
 
@@ -233,7 +234,7 @@ class GroqStreamingTest {
 
     @Test
     void classifiesAnErrorEventBeforeOutput() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse("event: error\ndata: " + GroqBodies.error(
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse("event: error\ndata: " + GroqBodies.error(
                 "invalid_request_error", "context_length_exceeded", "Please reduce the length of the messages."))));
 
         LlmException error;
@@ -247,7 +248,7 @@ class GroqStreamingTest {
 
     @Test
     void treatsAStreamThatEndsWithoutDoneOrFinishReasonAsTruncated() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"))));
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(GroqBodies.CHUNK_ROLE, GroqBodies.chunkContent("Par"))));
 
         StreamInterruptedException error;
         try (ChatStream stream = provider(RetryPolicy.none()).stream(ChatRequest.of(null, "Hi"))) {
@@ -260,7 +261,7 @@ class GroqStreamingTest {
 
     @Test
     void mapsAnHttpErrorOnTheStreamLikeTheUnaryCall() {
-        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(498, GroqBodies.error("service_unavailable",
+        groq.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(498, GroqBodies.error("service_unavailable",
                 "capacity_exceeded", "Flex tier capacity exceeded."))));
 
         LlmException error;

@@ -1,5 +1,6 @@
 package dev.multillm.openai;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -46,7 +47,7 @@ class OpenAiChatProviderFactoryTest {
 
     @Test
     void createsAProviderFromEveryConfigurationKey() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.BASIC)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.BASIC)));
 
         try (ChatProvider provider = ChatProviders.create("openai", config(Map.ofEntries(Map.entry("apiKey", KEY),
                 Map.entry("baseUrl", baseUrl()), Map.entry("model", "gpt-4.1-mini"), Map.entry("organization", "org-cfg"),
@@ -67,7 +68,7 @@ class OpenAiChatProviderFactoryTest {
 
     @Test
     void createsAKeylessProviderForALocalServer() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
 
         try (OpenAiChatProvider provider = new OpenAiChatProviderFactory().create(config(Map.of("model", "llama3.2"),
                 Map.of("OPENAI_BASE_URL", baseUrl())))) {
@@ -87,7 +88,7 @@ class OpenAiChatProviderFactoryTest {
 
     @Test
     void readsTheKeyFromTheEnvironment() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.BASIC)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.BASIC)));
 
         try (OpenAiChatProvider provider = new OpenAiChatProviderFactory().create(config(Map.of("baseUrl", baseUrl(),
                 "model", OpenAiBodies.MODEL), Map.of("OPENAI_API_KEY", KEY)))) {
@@ -99,7 +100,7 @@ class OpenAiChatProviderFactoryTest {
 
     @Test
     void honoursMaxRetries() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(500, OpenAiBodies.error("server_error", null, null,
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(500, OpenAiBodies.error("server_error", null, null,
                 "The server had an error."))));
 
         try (OpenAiChatProvider provider = new OpenAiChatProviderFactory().create(config(Map.of("apiKey", KEY,

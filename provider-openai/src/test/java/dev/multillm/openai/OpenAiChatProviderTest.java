@@ -1,5 +1,6 @@
 package dev.multillm.openai;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -54,7 +55,7 @@ class OpenAiChatProviderTest {
     }
 
     private static void answer(String body) {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(body).withHeader("x-request-id",
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(body).withHeader("x-request-id",
                 "req_6f1d2e4b9c0a4f7b8e2d1c3a5b7f9e0d")));
     }
 
@@ -85,7 +86,7 @@ class OpenAiChatProviderTest {
         assertThat(response.choices()).extracting(Choice::index, Choice::content, Choice::finishReason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0, "Red.", FinishReason.STOP),
                         org.assertj.core.groups.Tuple.tuple(1, "Blue.", FinishReason.LENGTH));
-        assertThat(Wire.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString()).getInt("n"))
+        assertThat(WireMockAnswers.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString()).getInt("n"))
                 .isEqualTo(2);
     }
 
@@ -124,7 +125,7 @@ class OpenAiChatProviderTest {
 
     @Test
     void toleratesServersThatOmitIdCreatedAndUsageAndAddFields() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
 
         ChatResponse response = provider().chat(ChatRequest.of("llama3.2", "Hi"));
 
@@ -177,7 +178,7 @@ class OpenAiChatProviderTest {
 
     @Test
     void talksToALocalCompatibleServerWithoutAKey() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
         try (OpenAiChatProvider local = OpenAiChatProvider.builder().baseUrl(baseUrl()).defaultModel("llama3.2")
                 .environment(name -> null).build()) {
             assertThat(local.chat(ChatRequest.of(null, "Hi")).content()).isEqualTo("Hi there");
@@ -188,7 +189,7 @@ class OpenAiChatProviderTest {
 
     @Test
     void withoutApiKeyIgnoresTheEnvironmentKey() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.MINIMAL_COMPATIBLE)));
         try (OpenAiChatProvider local = OpenAiChatProvider.builder().baseUrl(baseUrl()).defaultModel("llama3.2")
                 .withoutApiKey().environment(Map.of("OPENAI_API_KEY", KEY)::get).build()) {
             local.chat(ChatRequest.of(null, "Hi"));
@@ -227,7 +228,7 @@ class OpenAiChatProviderTest {
 
     @Test
     void listsModels() {
-        openai.stubFor(get(urlEqualTo("/v1/models")).willReturn(Wire.json(OpenAiBodies.MODELS)));
+        openai.stubFor(get(urlEqualTo("/v1/models")).willReturn(WireMockAnswers.json(OpenAiBodies.MODELS)));
 
         assertThat(provider().models()).containsExactly(new ModelInfo("gpt-4o-mini", "system", 0),
                 new ModelInfo("o3-mini", "system", 0));

@@ -1,5 +1,6 @@
 package dev.multillm.openai;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -70,45 +71,45 @@ class OpenAiErrorsTest {
 
     static Stream<Arguments> openAiErrors() {
         return Stream.of(
-                Arguments.of("insufficient_quota", Wire.json(429, OpenAiBodies.error("insufficient_quota",
+                Arguments.of("insufficient_quota", WireMockAnswers.json(429, OpenAiBodies.error("insufficient_quota",
                         "insufficient_quota", null, "You exceeded your current quota, please check your plan and"
                                 + " billing details.")), ErrorTaxonomy.QUOTA_EXHAUSTED, "insufficient_quota"),
-                Arguments.of("credit_balance_exhausted", Wire.json(429, OpenAiBodies.error("billing_error",
+                Arguments.of("credit_balance_exhausted", WireMockAnswers.json(429, OpenAiBodies.error("billing_error",
                         "credit_balance_exhausted", null, "Your credit balance is exhausted.")),
                         ErrorTaxonomy.QUOTA_EXHAUSTED, "credit_balance_exhausted"),
-                Arguments.of("rate_limit_exceeded", Wire.json(429, OpenAiBodies.error("tokens", "rate_limit_exceeded",
+                Arguments.of("rate_limit_exceeded", WireMockAnswers.json(429, OpenAiBodies.error("tokens", "rate_limit_exceeded",
                         null, "Rate limit reached for gpt-4o-mini in organization org-abc on tokens per min (TPM):"
                                 + " Limit 200000, Used 199000, Requested 2000. Please try again in 300ms.")),
                         ErrorTaxonomy.RATE_LIMITED, "rate_limit_exceeded"),
-                Arguments.of("context_length_exceeded", Wire.json(400, OpenAiBodies.error("invalid_request_error",
+                Arguments.of("context_length_exceeded", WireMockAnswers.json(400, OpenAiBodies.error("invalid_request_error",
                         "context_length_exceeded", "messages", "This model's maximum context length is 128000"
                                 + " tokens. However, your messages resulted in 130532 tokens.")),
                         ErrorTaxonomy.CONTEXT_LENGTH_EXCEEDED, "context_length_exceeded"),
-                Arguments.of("unsupported_parameter", Wire.json(400, OpenAiBodies.error("invalid_request_error",
+                Arguments.of("unsupported_parameter", WireMockAnswers.json(400, OpenAiBodies.error("invalid_request_error",
                         "unsupported_parameter", "max_tokens", "Unsupported parameter: 'max_tokens' is not supported"
                                 + " with this model. Use 'max_completion_tokens' instead.")),
                         ErrorTaxonomy.INVALID_REQUEST, "unsupported_parameter"),
-                Arguments.of("unsupported_value", Wire.json(400, OpenAiBodies.error("invalid_request_error",
+                Arguments.of("unsupported_value", WireMockAnswers.json(400, OpenAiBodies.error("invalid_request_error",
                         "unsupported_value", "temperature", "Unsupported value: 'temperature' does not support 0.2"
                                 + " with this model. Only the default (1) value is supported.")),
                         ErrorTaxonomy.INVALID_REQUEST, "unsupported_value"),
-                Arguments.of("503 server_is_overloaded", Wire.json(503, OpenAiBodies.error("server_error",
+                Arguments.of("503 server_is_overloaded", WireMockAnswers.json(503, OpenAiBodies.error("server_error",
                         "server_is_overloaded", null, "The server is overloaded or not ready yet.")),
                         ErrorTaxonomy.OVERLOADED, "server_is_overloaded"),
-                Arguments.of("invalid_api_key echoing the key", Wire.json(401, OpenAiBodies.error(
+                Arguments.of("invalid_api_key echoing the key", WireMockAnswers.json(401, OpenAiBodies.error(
                         "invalid_request_error", "invalid_api_key", null, "Incorrect API key provided: " + KEY
                                 + ". You can find your API key at https://platform.openai.com/account/api-keys.")),
                         ErrorTaxonomy.AUTHENTICATION, "invalid_api_key"),
-                Arguments.of("model_not_found", Wire.json(404, OpenAiBodies.error("invalid_request_error",
+                Arguments.of("model_not_found", WireMockAnswers.json(404, OpenAiBodies.error("invalid_request_error",
                         "model_not_found", "model", "The model `gpt-9` does not exist or you do not have access to"
                                 + " it.")), ErrorTaxonomy.MODEL_NOT_FOUND, "model_not_found"),
-                Arguments.of("content_policy_violation", Wire.json(400, OpenAiBodies.error("invalid_request_error",
+                Arguments.of("content_policy_violation", WireMockAnswers.json(400, OpenAiBodies.error("invalid_request_error",
                         "content_policy_violation", null, "Your request was rejected by the safety system.")),
                         ErrorTaxonomy.CONTENT_FILTERED, "content_policy_violation"),
-                Arguments.of("a string error body (Ollama)", Wire.json(404, """
+                Arguments.of("a string error body (Ollama)", WireMockAnswers.json(404, """
                         {"error":"model \\"llama9\\" not found, try pulling it first"}"""),
                         ErrorTaxonomy.MODEL_NOT_FOUND, null),
-                Arguments.of("vLLM's top-level error", Wire.json(400, """
+                Arguments.of("vLLM's top-level error", WireMockAnswers.json(400, """
                         {"object":"error","message":"This model's maximum context length is 8192 tokens.",\
                         "type":"BadRequestError","param":null,"code":400}"""), ErrorTaxonomy.INVALID_REQUEST, "400"),
                 Arguments.of("HTML 502 gateway page", aResponse().withStatus(502).withHeader("Content-Type",
@@ -139,7 +140,7 @@ class OpenAiErrorsTest {
 
     @Test
     void keepsTheParamTheServerBlamed() {
-        answer(Wire.json(400, OpenAiBodies.error("invalid_request_error", "unsupported_parameter", "max_tokens",
+        answer(WireMockAnswers.json(400, OpenAiBodies.error("invalid_request_error", "unsupported_parameter", "max_tokens",
                 "Unsupported parameter: 'max_tokens' is not supported with this model.")));
 
         assertThat(failure(RetryPolicy.none()).param()).isEqualTo("max_tokens");
@@ -147,7 +148,7 @@ class OpenAiErrorsTest {
 
     @Test
     void keepsTheMessageOfAStringErrorBody() {
-        answer(Wire.json(404, "{\"error\":\"model 'llama9' not found, try pulling it first\"}"));
+        answer(WireMockAnswers.json(404, "{\"error\":\"model 'llama9' not found, try pulling it first\"}"));
 
         assertThat(failure(RetryPolicy.none()).upstreamMessage()).contains("llama9");
     }
@@ -163,7 +164,7 @@ class OpenAiErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("quotaErrors")
     void neverRetriesAnExhaustedQuota(String name, String body) {
-        answer(Wire.json(429, body).withHeader("retry-after", "1"));
+        answer(WireMockAnswers.json(429, body).withHeader("retry-after", "1"));
 
         LlmException error = failure(RetryPolicy.defaults());
 
@@ -176,7 +177,7 @@ class OpenAiErrorsTest {
     @Test
     void retriesARateLimitAfterRetryAfterMs() {
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("rl").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.json(429, OpenAiBodies.error("tokens", "rate_limit_exceeded", null,
+                .willReturn(WireMockAnswers.json(429, OpenAiBodies.error("tokens", "rate_limit_exceeded", null,
                         "Rate limit reached")).withHeader("retry-after-ms", "1500").withHeader("retry-after", "2")
                         .withHeader("x-ratelimit-limit-requests", "10000")
                         .withHeader("x-ratelimit-remaining-requests", "9999")
@@ -186,7 +187,7 @@ class OpenAiErrorsTest {
                         .withHeader("x-ratelimit-reset-tokens", "1.5s"))
                 .willSetStateTo("ok"));
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("rl").whenScenarioStateIs("ok")
-                .willReturn(Wire.json(OpenAiBodies.BASIC)));
+                .willReturn(WireMockAnswers.json(OpenAiBodies.BASIC)));
 
         ChatResponse response = provider(RetryPolicy.defaults()).chat(ChatRequest.of(null, "hello"));
 
@@ -197,7 +198,7 @@ class OpenAiErrorsTest {
 
     @Test
     void anAlways429UpstreamReceivesExactlyTheConfiguredAttempts() {
-        answer(Wire.json(429, OpenAiBodies.error("requests", "rate_limit_exceeded", null, "Rate limit reached"))
+        answer(WireMockAnswers.json(429, OpenAiBodies.error("requests", "rate_limit_exceeded", null, "Rate limit reached"))
                 .withHeader("retry-after", "1"));
 
         LlmException error = failure(RetryPolicy.defaults().withMaxRetries(3));
@@ -212,11 +213,11 @@ class OpenAiErrorsTest {
     @Test
     void retriesAnOverloadedServerWithBackoff() {
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("503").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.json(503, OpenAiBodies.error("server_error", "server_is_overloaded", null,
+                .willReturn(WireMockAnswers.json(503, OpenAiBodies.error("server_error", "server_is_overloaded", null,
                         "The server is overloaded or not ready yet.")))
                 .willSetStateTo("ok"));
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("503").whenScenarioStateIs("ok")
-                .willReturn(Wire.json(OpenAiBodies.BASIC)));
+                .willReturn(WireMockAnswers.json(OpenAiBodies.BASIC)));
 
         ChatResponse response = provider(RetryPolicy.defaults()).chat(ChatRequest.of(null, "hello"));
 
@@ -226,7 +227,7 @@ class OpenAiErrorsTest {
 
     @Test
     void followsXShouldRetryFalse() {
-        answer(Wire.json(500, OpenAiBodies.error("server_error", null, null, "The server had an error."))
+        answer(WireMockAnswers.json(500, OpenAiBodies.error("server_error", null, null, "The server had an error."))
                 .withHeader("x-should-retry", "false"));
 
         assertThat(failure(RetryPolicy.defaults()).category()).isEqualTo(ErrorTaxonomy.SERVER_ERROR);
@@ -248,7 +249,7 @@ class OpenAiErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("neverRetried")
     void neverRetriesWhatWaitingCannotFix(String name, int status, String body) {
-        answer(Wire.json(status, body));
+        answer(WireMockAnswers.json(status, body));
 
         failure(RetryPolicy.defaults());
 

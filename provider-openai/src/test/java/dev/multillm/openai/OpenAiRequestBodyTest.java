@@ -1,5 +1,6 @@
 package dev.multillm.openai;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -39,7 +40,7 @@ class OpenAiRequestBodyTest {
     private OpenAiChatProvider provider;
 
     private OpenAiChatProvider provider(UnaryOperator<OpenAiChatProvider.Builder> settings) {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.BASIC)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.BASIC)));
         provider = settings.apply(OpenAiChatProvider.builder().apiKey("sk-test").baseUrl("http://127.0.0.1:"
                 + openai.getPort() + "/v1").defaultModel(OpenAiBodies.MODEL).environment(name -> null)).build();
         return provider;
@@ -53,7 +54,7 @@ class OpenAiRequestBodyTest {
     }
 
     private static JsonObject sentBody() {
-        return Wire.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString());
+        return WireMockAnswers.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString());
     }
 
     @Test
@@ -138,7 +139,7 @@ class OpenAiRequestBodyTest {
     @Test
     void addsStreamAndIncludeUsageWhenStreaming() {
         OpenAiChatProvider p = provider(b -> b);
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(OpenAiBodies.content("Hi"),
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(OpenAiBodies.content("Hi"),
                 OpenAiBodies.chunk("{}", "stop"), OpenAiBodies.usageChunk(5, 0, 1, 0), "[DONE]")));
         try (ChatStream stream = p.stream(ChatRequest.of(null, "Hi"))) {
             stream.response();

@@ -1,5 +1,6 @@
 package dev.multillm.openai;
 
+import dev.multillm.testkit.WireMockAnswers;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -57,7 +58,7 @@ class OpenAiStreamingTest {
     }
 
     private static void stream(String... payloads) {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.sse(payloads).withHeader("x-request-id", "req_stream1")));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.sse(payloads).withHeader("x-request-id", "req_stream1")));
     }
 
     private static List<ChatChunk> drain(ChatStream stream) {
@@ -81,7 +82,7 @@ class OpenAiStreamingTest {
         assertThat(response.usage()).isEqualTo(new Usage(2006, 1920, 300, 192, true));
         assertThat(response.requestId()).isEqualTo("req_stream1");
         assertThat(response.id()).isEqualTo("chatcmpl-s1");
-        assertThat(Wire.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString())
+        assertThat(WireMockAnswers.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString())
                 .getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
     }
 
@@ -109,7 +110,7 @@ class OpenAiStreamingTest {
         assertThat(streamed.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
 
         openai.resetAll();
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(OpenAiBodies.TOOL_CALLS)));
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(OpenAiBodies.TOOL_CALLS)));
         assertThat(provider.chat(ChatRequest.of(null, "Weather and time?")).toolCalls())
                 .isEqualTo(streamed.toolCalls());
     }
@@ -173,11 +174,11 @@ class OpenAiStreamingTest {
     @Test
     void retriesInvisiblyWhenTheErrorComesBeforeAnyOutput() {
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(Wire.sse(OpenAiBodies.ROLE, OpenAiBodies.error("server_error", "server_is_overloaded",
+                .willReturn(WireMockAnswers.sse(OpenAiBodies.ROLE, OpenAiBodies.error("server_error", "server_is_overloaded",
                         null, "The server is overloaded."), "[DONE]"))
                 .willSetStateTo("ok"));
         openai.stubFor(post(urlEqualTo(CHAT)).inScenario("s").whenScenarioStateIs("ok")
-                .willReturn(Wire.sse(OpenAiBodies.content("Hi!"), OpenAiBodies.chunk("{}", "stop"), "[DONE]")));
+                .willReturn(WireMockAnswers.sse(OpenAiBodies.content("Hi!"), OpenAiBodies.chunk("{}", "stop"), "[DONE]")));
 
         List<ChatChunk> chunks;
         ChatResponse response;
@@ -193,7 +194,7 @@ class OpenAiStreamingTest {
 
     @Test
     void neverRetriesAQuotaErrorInTheStream() {
-        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(Wire.json(429, OpenAiBodies.error("insufficient_quota",
+        openai.stubFor(post(urlEqualTo(CHAT)).willReturn(WireMockAnswers.json(429, OpenAiBodies.error("insufficient_quota",
                 "insufficient_quota", null, "You exceeded your current quota, please check your plan and billing"
                         + " details."))));
 
@@ -215,7 +216,7 @@ class OpenAiStreamingTest {
             assertThat(stream.response().usage().reported()).isFalse();
         }
 
-        assertThat(Wire.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString()).keySet())
+        assertThat(WireMockAnswers.parse(openai.getAllServeEvents().get(0).getRequest().getBodyAsString()).keySet())
                 .containsExactlyInAnyOrder("model", "messages", "stream");
     }
 }
