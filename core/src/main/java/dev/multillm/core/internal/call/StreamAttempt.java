@@ -11,6 +11,7 @@ import dev.multillm.core.internal.call.StreamingCall.Signal;
 import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.RateLimitHeaders;
+import dev.multillm.core.internal.http.AbortableSend;
 import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.sse.SseDecoder;
@@ -19,9 +20,7 @@ import dev.multillm.core.internal.sse.SseListener;
 import dev.multillm.core.internal.wire.ChunkDecoder;
 import dev.multillm.core.internal.wire.DecodedChunk;
 import java.io.IOException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,11 +54,12 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     private final Consumer<Signal> sink;
     private final long startNanos = System.nanoTime();
     private final SseDecoder decoder = new SseDecoder(this);
+    /** Completes when the caller has something to read: {@link #start} returns then. */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    private Thread sendingThread;
+    private final AbortableSend send = new AbortableSend();
     private volatile boolean draining;
     private volatile ScheduledFuture<?> drainTimer;
-    private boolean interruptedByCancel;
     private volatile Flow.Subscription subscription;
     private volatile boolean finished;
     private volatile boolean paused;
@@ -81,48 +81,40 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         this.settings = settings;
         this.model = model;
         this.body = body;
-        this.sink = sink;
+        this.sink = signal -> {
+            sink.accept(signal);
+            if (!(signal instanceof Signal.Chunk chunk) || visible(chunk.chunk())) {
+                ready.complete(null);
+            }
+        };
+    }
+
+    /** Whether the consumer hands {@code chunk} to the caller (see StreamingCall). */
+    static boolean visible(ChatChunk chunk) {
+        return chunk.hasOutput() || chunk.finishReason() != null || chunk.usage() != null;
     }
 
     /**
-     * Sends the request on the calling thread and returns once the response headers arrived or
-     * the try failed; the body then flows to this subscriber on the HTTP client's threads.
-     *
-     * @param headersTimeout the most to wait for the headers
-     * @param phase          the phase to report when that wait expires
+     * Sends the request on the calling thread and returns once the caller has something to read:
+     * the first chunk it will see, the end, or the failure (or once the consumer's queue is full,
+     * however little of it the caller sees). Returning then, rather than at the headers, wakes
+     * the caller once for its first token instead of twice. The rest of the body flows to this
+     * subscriber on the HTTP client's threads. The first-token timer started here, the call's
+     * total timer and {@link #cancel()} abort the send if they come first.
      */
-    void start(Duration headersTimeout, TimeoutPhase phase) {
+    void start() {
         firstTokenTimer = Timers.schedule(settings.timeouts().firstToken(),
                 () -> expire(TimeoutPhase.FIRST_TOKEN,
                         "no data within " + settings.timeouts().firstToken().toMillis() + " ms"));
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            sendingThread = Thread.currentThread();
-        }
         try {
-            settings.transport().sendBlocking(
-                    settings.transport().postJson(settings.chatPath(), body, true, headersTimeout), this::onHeaders);
-        } catch (HttpConnectTimeoutException e) {
-            fail(TransportErrors.map(settings.provider(), e));
-        } catch (HttpTimeoutException e) {
-            expire(phase, "no response headers within " + headersTimeout.toMillis() + " ms");
+            send.send(settings.transport(), settings.transport().postJson(settings.chatPath(), body, true),
+                    this::onHeaders);
         } catch (IOException e) {
             fail(TransportErrors.map(settings.provider(), e));
         } catch (InterruptedException e) {
-            if (!finished) {
+            if (!send.aborted()) {
                 Thread.currentThread().interrupt();
                 fail(TransportErrors.map(settings.provider(), e));
-            }
-        } finally {
-            boolean clearOurInterrupt;
-            synchronized (this) {
-                sendingThread = null;
-                clearOurInterrupt = interruptedByCancel;
-            }
-            if (clearOurInterrupt) {
-                Thread.interrupted();
             }
         }
     }
@@ -143,10 +135,13 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
 
     // ---- BodySubscriber: the body bytes, pulled with demand ----
 
-    /** Complete at once, so that sending returns with the headers while the body streams in. */
+    /**
+     * Completes when the caller has something to read, so that sending returns then while the
+     * rest of the body streams in; the first-token timer bounds the wait.
+     */
     @Override
     public CompletionStage<Void> getBody() {
-        return CompletableFuture.completedStage(null);
+        return ready;
     }
 
     @Override
@@ -185,11 +180,16 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         if (finished || s == null) {
             return;
         }
+        boolean pause;
         synchronized (this) {
-            if (pendingSignals() >= HIGH_WATERMARK) {
+            pause = pendingSignals() >= HIGH_WATERMARK;
+            if (pause) {
                 paused = true;
-                return;
             }
+        }
+        if (pause) {
+            ready.complete(null); // the consumer must drain the queue before more is read
+            return;
         }
         s.request(1);
     }
@@ -429,16 +429,13 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
                 finished = true;
                 endNanos = System.nanoTime();
             }
-            if (sendingThread != null && sendingThread != Thread.currentThread() && !interruptedByCancel) {
-                // Still waiting for the headers on another thread: interrupting it aborts the exchange.
-                interruptedByCancel = true;
-                sendingThread.interrupt();
-            }
         }
         release();
     }
 
     private void release() {
+        send.abort(); // still waiting for the headers, or for the first chunk, on another thread
+        ready.complete(null);
         stopTimers();
         Flow.Subscription s = subscription;
         if (s != null) {

@@ -112,10 +112,7 @@ public final class StreamingCall extends AbstractChatStream {
             attempt.cancel();
             return;
         }
-        Duration firstToken = settings.timeouts().firstToken();
-        Duration rest = deadline.remaining();
-        boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
-        attempt.start(deadlineFirst ? rest : firstToken, deadlineFirst ? TimeoutPhase.TOTAL : TimeoutPhase.FIRST_TOKEN);
+        attempt.start();
     }
 
     @Override

@@ -15,12 +15,11 @@ import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.ResponseDecoder;
 import dev.multillm.core.internal.wire.WireErrorException;
-import dev.multillm.core.internal.http.DeferredBody;
+import dev.multillm.core.internal.http.TimedTextExchange;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -273,42 +271,33 @@ public final class UnaryCall {
     private ChatResponse exchangeBlocking(long startNanos) {
         String provider = settings.provider();
         Duration firstToken = settings.timeouts().firstToken();
-        Duration rest = deadline.remaining();
-        boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
-        TimeoutPhase headersPhase = deadlineFirst ? TimeoutPhase.TOTAL : TimeoutPhase.FIRST_TOKEN;
-        HttpRequest request = settings.transport().postJson(settings.chatPath(), body, false,
-                deadlineFirst ? rest : firstToken);
-        HttpResponse<DeferredBody> response = null;
+        HttpRequest request = settings.transport().postJson(settings.chatPath(), body, false);
+        HttpResponse<String> response = null;
         for (boolean resent = false; response == null; resent = true) {
+            Duration rest = deadline.remaining();
+            boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
+            TimedTextExchange exchange = new TimedTextExchange(deadline::remaining);
             try {
-                response = settings.transport().sendBlocking(request, DeferredBody.handler());
-            } catch (HttpConnectTimeoutException e) {
+                response = exchange.send(settings.transport(), request, deadlineFirst ? rest : firstToken);
+            } catch (InterruptedException e) {
+                if (exchange.expiry() == TimedTextExchange.Expiry.HEADERS) {
+                    throw deadlineFirst ? timeout(TimeoutPhase.TOTAL, "the call's deadline passed")
+                            : timeout(TimeoutPhase.FIRST_TOKEN, "no response within " + firstToken.toMillis() + " ms");
+                }
+                Thread.currentThread().interrupt();
                 throw TransportErrors.map(provider, e);
-            } catch (HttpTimeoutException e) {
-                throw timeout(headersPhase, headersPhase == TimeoutPhase.TOTAL ? "the call's deadline passed"
-                        : "no response within " + firstToken.toMillis() + " ms");
             } catch (IOException e) {
-                if (resent || !TransportErrors.isStalePooledConnection(e)) {
+                if (exchange.expiry() == TimedTextExchange.Expiry.BODY) {
+                    throw timeout(TimeoutPhase.TOTAL, "the call's deadline passed while reading the body");
+                }
+                if (e instanceof HttpConnectTimeoutException || resent
+                        || !TransportErrors.isStalePooledConnection(e)) {
                     throw TransportErrors.map(provider, e);
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> provider + ": stale pooled connection, resending once");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw TransportErrors.map(provider, e);
             }
         }
-        String text;
-        try {
-            text = response.body().await(deadline.remaining());
-        } catch (TimeoutException e) {
-            throw timeout(TimeoutPhase.TOTAL, "the call's deadline passed while reading the body");
-        } catch (ExecutionException e) {
-            throw TransportErrors.map(provider, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw TransportErrors.map(provider, e);
-        }
-        return interpret(response.statusCode(), response.headers(), text,
+        return interpret(response.statusCode(), response.headers(), response.body(),
                 Duration.ofNanos(System.nanoTime() - startNanos));
     }
 

@@ -9,32 +9,31 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One provider's HTTP client: builds authenticated requests against a base URL and sends them.
  *
  * <p>The client is HTTP/1.1 on {@code http://} (the h2c upgrade breaks vLLM, uvicorn and
- * others). Unless one is injected, the transport creates its own client on a small bounded
- * executor (never a thread per call) and shuts that executor down on {@link #close()}; an
- * injected client is shared and left alone.
+ * others). Unless one is injected, the transport creates its own client whose executor runs
+ * the client's tasks inline ({@link InlineExecutor}): a request is written on the caller's
+ * thread and responses are handled on the client's selector thread, so a call costs no thread
+ * hand-off and no thread of its own. {@link #close()} makes that executor refuse further work,
+ * which fails later requests; an injected client is shared and left alone.
  *
  * <p>Thread-safety: thread-safe.
  */
 public final class Transport implements AutoCloseable {
     private static final String USER_AGENT = "multillm/0.1 (java " + Runtime.version().feature() + ")";
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final URI baseUrl;
     private final ApiKey apiKey;
     private final Map<String, String> headers;
     private final HttpClient client;
-    private final ExecutorService ownedExecutor;
+    private final InlineExecutor ownedExecutor;
     private final boolean http1;
+    /** The URI of each path asked for (a provider asks for two or three), parsed once. */
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl        the API root, e.g. {@code https://api.groq.com/openai/v1}
@@ -54,7 +53,7 @@ public final class Transport implements AutoCloseable {
             this.client = injected;
             this.ownedExecutor = null;
         } else {
-            this.ownedExecutor = newExecutor();
+            this.ownedExecutor = new InlineExecutor();
             this.client = HttpClient.newBuilder()
                     .version(http1 ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
                     .connectTimeout(connectTimeout)
@@ -64,21 +63,6 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    private static ExecutorService newExecutor() {
-        int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-        int clientNumber = CLIENTS.incrementAndGet();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable,
-                            "multillm-http-" + clientNumber + "-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
-    }
-
     /** The base URL without a trailing slash. */
     public URI baseUrl() {
         return baseUrl;
@@ -86,7 +70,7 @@ public final class Transport implements AutoCloseable {
 
     /** A request builder for {@code path} (relative to the base URL) with auth and common headers. */
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uris.computeIfAbsent(path, p -> URI.create(baseUrl + p)))
                 .header("User-Agent", USER_AGENT);
         if (http1) {
             builder.version(HttpClient.Version.HTTP_1_1);
@@ -98,26 +82,17 @@ public final class Transport implements AutoCloseable {
         return builder;
     }
 
-    /** A JSON POST of {@code body} to {@code path}. */
-    public HttpRequest postJson(String path, byte[] body, boolean stream) {
-        return postJson(path, body, stream, null);
-    }
-
     /**
-     * A JSON POST of {@code body} to {@code path} whose response headers must arrive within
-     * {@code headersTimeout} (null for no limit); on Java 17 the JDK's request timeout stops at
-     * the headers, so the body's time is watched by the caller.
+     * A JSON POST of {@code body} to {@code path}. It carries no JDK timeout: the framework
+     * watches every phase of the exchange itself (the JDK's stops at the headers on Java 17 and
+     * costs a selector wake-up per request).
      */
-    public HttpRequest postJson(String path, byte[] body, boolean stream, Duration headersTimeout) {
-        HttpRequest.Builder builder = request(path)
+    public HttpRequest postJson(String path, byte[] body, boolean stream) {
+        return request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headersTimeout != null) {
-            builder.timeout(headersTimeout.isZero() || headersTimeout.isNegative() ? Duration.ofMillis(1)
-                    : headersTimeout);
-        }
-        return builder.build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     /** Sends {@code request}; cancelling the returned future aborts the exchange. */
@@ -144,11 +119,11 @@ public final class Transport implements AutoCloseable {
         return apiKey;
     }
 
-    /** Shuts down the executor of a client this transport created. Idempotent. */
+    /** Makes the client this transport created refuse further work. Idempotent. */
     @Override
     public void close() {
         if (ownedExecutor != null) {
-            ownedExecutor.shutdownNow();
+            ownedExecutor.close();
         }
     }
 }
