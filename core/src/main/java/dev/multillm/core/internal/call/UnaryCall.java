@@ -167,13 +167,9 @@ public final class UnaryCall {
             log = List.copyOf(attempts);
         }
         ChatResponse draft = builder.build();
-        ChatResponse answer = draft.toBuilder()
-                .provider(provider)
-                .model(draft.model() != null ? draft.model() : model)
-                .requestId(requestId(headers, (String) draft.metadata().get("x_groq.id")))
-                .rateLimit(RateLimitHeaders.parse(headers))
-                .attempts(log)
-                .build();
+        ChatResponse answer = new ChatResponse(draft.id(), provider, draft.model() != null ? draft.model() : model,
+                draft.choices(), draft.usage(), requestId(headers, (String) draft.metadata().get("x_groq.id")),
+                RateLimitHeaders.parse(headers), log, draft.metadata());
         if (answer.usage().reported()) {
             ChatListener.safely(settings.listener(), new ChatEvent.UsageReported(provider, answer.model(),
                     answer.usage()));
@@ -182,7 +178,8 @@ public final class UnaryCall {
     }
 
     static String requestId(HttpHeaders headers, String fallback) {
-        return headers.firstValue("x-request-id").orElse(fallback);
+        String id = RateLimitHeaders.first(headers, "x-request-id");
+        return id != null ? id : fallback;
     }
 
     private void onFailure(int number, LlmException failure, Duration latency) {

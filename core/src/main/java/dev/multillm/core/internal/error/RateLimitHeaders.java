@@ -4,6 +4,7 @@ import dev.multillm.core.RateLimitSnapshot;
 import java.math.BigDecimal;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Reads the {@code x-ratelimit-*} response headers that OpenAI, Groq and many compatible servers
@@ -44,17 +45,34 @@ public final class RateLimitHeaders {
         return snapshot.isEmpty() ? RateLimitSnapshot.EMPTY : snapshot;
     }
 
+    /**
+     * The first value of header {@code name}, or null; cheaper than {@link HttpHeaders#firstValue}
+     * (a stream and an Optional per lookup), which matters on every response.
+     */
+    public static String first(HttpHeaders headers, String name) {
+        List<String> values = headers.map().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String stripped(HttpHeaders headers, String name) {
+        String value = first(headers, name);
+        return value == null ? "" : value.strip();
+    }
+
     private static Long count(HttpHeaders headers, String name) {
-        String value = headers.firstValue(name).map(String::strip).orElse("");
+        String value = stripped(headers, name);
         if (value.isEmpty() || !isUnsignedDecimal(value)) {
             return null;
+        }
+        if (value.length() <= 18 && value.indexOf('.') < 0) {
+            return Long.parseLong(value); // the common case: at most 18 digits cannot overflow
         }
         BigDecimal number = new BigDecimal(value);
         return number.compareTo(MAX_LONG) > 0 ? null : number.longValue();
     }
 
     private static Duration reset(HttpHeaders headers, String name) {
-        String value = headers.firstValue(name).map(String::strip).orElse("");
+        String value = stripped(headers, name);
         if (value.isEmpty()) {
             return null;
         }
