@@ -26,6 +26,8 @@ import java.util.TreeMap;
  */
 public final class ChunkAccumulator {
     private final Map<Integer, ChoiceState> choices = new TreeMap<>();
+    /** Choice 0's state once it exists: nearly every chunk's, found without a map lookup. */
+    private ChoiceState first;
     private boolean hasOutput;
     private Usage usage;
     private String model;
@@ -40,7 +42,11 @@ public final class ChunkAccumulator {
         if (chunk.model() != null) {
             model = chunk.model();
         }
-        ChoiceState state = choices.computeIfAbsent(chunk.choiceIndex(), i -> new ChoiceState());
+        ChoiceState state = chunk.choiceIndex() == 0 && first != null ? first
+                : choices.computeIfAbsent(chunk.choiceIndex(), i -> new ChoiceState());
+        if (chunk.choiceIndex() == 0) {
+            first = state;
+        }
         state.content = append(state.content, chunk.content());
         state.reasoning = append(state.reasoning, chunk.reasoning());
         state.refusal = append(state.refusal, chunk.refusal());

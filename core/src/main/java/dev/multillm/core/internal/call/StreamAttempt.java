@@ -194,6 +194,11 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         s.request(1);
     }
 
+    /** Whether reading is paused until the consumer drains its queue (a volatile read). */
+    boolean paused() {
+        return paused;
+    }
+
     /** Called by the consumer when it has drained the queue below the low watermark. */
     void resume() {
         boolean wasPaused;

@@ -139,13 +139,18 @@ public final class StreamingCall extends AbstractChatStream {
                 startAttempt();
                 continue;
             }
-            Signal signal;
-            try {
-                signal = signals.take();
-            } catch (InterruptedException e) {
-                throw fail(interrupted(settings.provider(), "for the stream", e).build());
-            }
             StreamAttempt attempt = current;
+            Signal signal = signals.poll();
+            if (signal == null) {
+                // About to wait: make sure the try is reading. (onChunk resumes it only when it sees
+                // it paused; a pause decided while the queue drained is caught here, under the lock.)
+                attempt.resume();
+                try {
+                    signal = signals.take();
+                } catch (InterruptedException e) {
+                    throw fail(interrupted(settings.provider(), "for the stream", e).build());
+                }
+            }
             if (signal.source() != attempt) {
                 continue;
             }
@@ -161,7 +166,7 @@ public final class StreamingCall extends AbstractChatStream {
 
     private void onChunk(StreamAttempt attempt, ChatChunk chunk) {
         accumulator.add(chunk);
-        if (signals.size() <= LOW_WATERMARK) {
+        if (attempt.paused() && signals.size() <= LOW_WATERMARK) {
             attempt.resume();
         }
         if (chunk.hasOutput()) {
