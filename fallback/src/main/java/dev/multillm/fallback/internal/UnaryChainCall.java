@@ -154,6 +154,7 @@ public final class UnaryChainCall {
 
     private void onTryDone(Running run, ChatResponse answer, Throwable failure) {
         cancelHedgeTimer(run);
+        boolean answered = failure == null && answer != null;
         List<Running> others;
         synchronized (this) {
             running.remove(run);
@@ -162,33 +163,26 @@ public final class UnaryChainCall {
                 plan.abandoned(run.attempt(), "the call had already ended");
                 return;
             }
-            if (failure == null) {
+            if (answered) {
                 settled = true;
             }
         }
-        if (failure == null) {
+        if (answered) {
             for (Running other : others) {
                 plan.abandoned(other.attempt(), "hedge lost to " + run.attempt().route().name());
                 other.future().cancel(true);
             }
-            ChatResponse reported = plan.succeeded(run.attempt(), answer);
-            if (reported == null) {
-                // Abandoned concurrently (the caller cancelled): the result is already settled.
-                return;
-            }
-            complete(reported, null);
-            return;
         }
-        LlmException classified = Failures.classify(run.attempt().route().name(), failure);
-        LlmException terminal = plan.failed(run.attempt(), classified);
-        if (terminal != null) {
-            settle(null, terminal);
-            return;
-        }
-        if (others.isEmpty()) {
+        CallPlan.Outcome outcome = plan.ended(run.attempt(), answer, failure);
+        if (outcome.answer() != null) {
+            complete(outcome.answer(), null);
+        } else if (outcome.failure() != null) {
+            settle(null, outcome.failure());
+        } else if (!answered && others.isEmpty()) {
             proceed();
         }
-        // Otherwise the hedge partner is still running: its outcome decides.
+        // Otherwise: an answer whose try was abandoned concurrently (the result is already
+        // settled), or a failure whose hedge partner is still running (its outcome decides).
     }
 
     private void onDeadline() {
@@ -202,12 +196,12 @@ public final class UnaryChainCall {
             left = List.copyOf(running);
             running.clear();
         }
+        LlmException failure = plan.deadlinePassed(left.stream().map(Running::attempt).toList());
         for (Running run : left) {
             cancelHedgeTimer(run);
-            plan.abandoned(run.attempt(), "the deadline passed");
             run.future().cancel(true);
         }
-        complete(null, plan.deadlineFailure());
+        complete(null, failure);
     }
 
     /** The caller cancelled the future, or the call completed: stop everything still running. */
