@@ -22,9 +22,9 @@ import java.util.Map;
 
 /**
  * The decisions of one call through a chain: which route to try next, whether to wait first, and
- * how the call ends. The drivers ({@link UnaryChainCall}, {@link ChainStream}) do the I/O and
- * report every outcome here; this class owns the attempt log, the attempt budget, the deadline,
- * breaker permits, cooldowns and the events that go with them.
+ * how the call ends. The drivers ({@link BlockingChainCall}, {@link UnaryChainCall},
+ * {@link ChainStream}) do the I/O and report every outcome here; this class owns the attempt log,
+ * the attempt budget, the deadline, breaker permits, cooldowns and the events that go with them.
  *
  * <p>The order of tries: <b>fail over first, retry later</b>. The first round walks the routes in
  * order and tries each eligible one once; a failure that may fail over moves on at once, without

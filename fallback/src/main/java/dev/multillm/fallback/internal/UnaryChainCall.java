@@ -13,7 +13,8 @@ import java.util.concurrent.ScheduledFuture;
  * One non-streaming call through a chain, without blocking a thread: each try is the route's
  * {@code chatAsync}; its completion decides the next step of the {@link CallPlan}. Waits run on
  * the chain's sleeper. With hedging, a second try may run beside the first; the first answer wins
- * and the other future is cancelled.
+ * and the other future is cancelled. This is how the chain's {@code chatAsync} runs, and its
+ * {@code chat} when a route hedges; {@link BlockingChainCall} runs {@code chat} otherwise.
  *
  * <p>Cancelling the returned future cancels the tries in flight (which aborts their HTTP
  * exchanges) and gives their breaker permits back.
