@@ -13,6 +13,7 @@ import dev.multillm.core.Sleeper;
 import dev.multillm.core.Timeouts;
 import dev.multillm.core.event.ChatListener;
 import dev.multillm.core.spi.Blocking;
+import dev.multillm.fallback.internal.BlockingChainCall;
 import dev.multillm.fallback.internal.ChainConfig;
 import dev.multillm.fallback.internal.ChainStream;
 import dev.multillm.fallback.internal.RouteState;
@@ -85,6 +86,14 @@ import java.util.function.DoubleSupplier;
  * loser, cancelled), each with its outcome, status, latency, and the wait and reason for what came
  * next. Usage is the answering try's own, never a sum.
  *
+ * <p><b>Threads.</b> {@link #chat} through a chain in which no route hedges runs on the calling
+ * thread: each try is the route's blocking {@code chat} (for the built-in providers,
+ * {@code HttpClient.send} on that thread), waits between tries are awaited on it, and no thread
+ * is started or borrowed for the call. {@link #chatAsync}, and {@code chat} through a chain with a
+ * hedging route (two tries in flight), drive the routes' {@code chatAsync} and complete on the
+ * threads those complete on. The chain's own threads are shared by every chain: one timer for
+ * deadlines, and a pool that reads hedged streams until their first output.
+ *
  * <p>Thread-safety: thread-safe; build one chain and share it.
  */
 public final class FallbackChatProvider implements ChatProvider {
@@ -154,9 +163,23 @@ public final class FallbackChatProvider implements ChatProvider {
                 context);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Unless a route hedges, the call runs on the calling thread (see <b>Threads</b> above). Its
+     * deadline holds even against a route that ignores the timeout it is sent with: the chain's
+     * timer interrupts the calling thread while it is inside that try, and clears that interrupt
+     * before this returns. Interrupting the calling thread aborts the try or the wait in progress
+     * (a try's breaker permit is given back), keeps the interrupt status and fails with
+     * {@link ErrorTaxonomy#CANCELLED}.
+     */
     @Override
     public ChatResponse chat(ChatRequest request) {
-        return Blocking.await(chatAsync(request), id());
+        check(request, false);
+        if (config.hedges()) {
+            return Blocking.await(UnaryChainCall.start(config, request), id());
+        }
+        return BlockingChainCall.run(config, request);
     }
 
     /**

@@ -15,15 +15,16 @@ import dev.multillm.fallback.internal.RouteBreaker.Permit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The decisions of one call through a chain: which route to try next, whether to wait first, and
- * how the call ends. The drivers ({@link UnaryChainCall}, {@link ChainStream}) do the I/O and
- * report every outcome here; this class owns the attempt log, the attempt budget, the deadline,
- * breaker permits, cooldowns and the events that go with them.
+ * how the call ends. The drivers ({@link BlockingChainCall}, {@link UnaryChainCall},
+ * {@link ChainStream}) do the I/O and report every outcome here; this class owns the attempt log,
+ * the attempt budget, the deadline, breaker permits, cooldowns and the events that go with them.
  *
  * <p>The order of tries: <b>fail over first, retry later</b>. The first round walks the routes in
  * order and tries each eligible one once; a failure that may fail over moves on at once, without
@@ -47,6 +48,17 @@ public final class CallPlan {
         public boolean isFailure() {
             return failure != null;
         }
+    }
+
+    /**
+     * How a finished non-streamed try moves the call on: with the answer as the chain reports it,
+     * with the failure that ends the call, or (both null) on to {@link #next()}. Both are null too
+     * when the try had already been given up; the call has then ended already.
+     *
+     * <p>Thread-safety: immutable.
+     */
+    public record Outcome(ChatResponse answer, LlmException failure) {
+        static final Outcome GO_ON = new Outcome(null, null);
     }
 
     /** One route as seen by this call. */
@@ -485,6 +497,26 @@ public final class CallPlan {
     }
 
     /**
+     * Records how a non-streamed {@code attempt} ended, as its route's provider gave it: an answer,
+     * or whatever it threw or failed its future with. A failure that is not an
+     * {@link LlmException} is classified as {@link Failures#classify} does, under the route's name;
+     * no answer and no failure is a failure too (the provider broke its contract).
+     *
+     * @param answer  the provider's answer, null when it failed
+     * @param failure what the provider threw or failed with, null when it answered
+     */
+    public Outcome ended(Try attempt, ChatResponse answer, Throwable failure) {
+        if (failure == null && answer != null) {
+            ChatResponse reported = succeeded(attempt, answer);
+            return reported == null ? Outcome.GO_ON : new Outcome(reported, null);
+        }
+        Throwable cause = failure != null ? failure
+                : new IllegalStateException("route " + attempt.route().name() + " returned no answer");
+        LlmException terminal = failed(attempt, Failures.classify(attempt.route().name(), cause));
+        return terminal == null ? Outcome.GO_ON : new Outcome(null, terminal);
+    }
+
+    /**
      * Records that {@code attempt} failed after output reached the caller: nothing is re-sent.
      *
      * @param cause the category of what went wrong underneath (it decides the breaker's count)
@@ -583,6 +615,18 @@ public final class CallPlan {
     public synchronized LlmException deadlineFailure() {
         expired = true;
         return finalFailure("the deadline passed");
+    }
+
+    /**
+     * The drivers' own deadline timer fired while {@code inFlight} were still running: each is
+     * given up (its permit given back, logged as cancelled because the deadline passed), and the
+     * call ends with {@link #deadlineFailure()}.
+     */
+    public synchronized LlmException deadlinePassed(Collection<Try> inFlight) {
+        for (Try attempt : inFlight) {
+            abandoned(attempt, "the deadline passed");
+        }
+        return deadlineFailure();
     }
 
     private LlmException finalFailure(String why) {

@@ -38,6 +38,16 @@ public record ChainConfig(String id, List<RouteState> routes, RetryPolicy retryP
         failoverCategories = Set.copyOf(failoverCategories);
     }
 
+    /** Whether any route hedges ({@code Route.hedgeAfter()}): a call may then have two tries in flight. */
+    public boolean hedges() {
+        for (RouteState route : routes) {
+            if (route.route().hedgeAfter() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The same chain with another attempt budget. */
     public ChainConfig withRetryPolicy(RetryPolicy policy) {
         return new ChainConfig(id, routes, policy, failoverCategories, unknownContextFailover, totalTimeout, clock,

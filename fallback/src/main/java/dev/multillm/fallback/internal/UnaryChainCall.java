@@ -13,7 +13,8 @@ import java.util.concurrent.ScheduledFuture;
  * One non-streaming call through a chain, without blocking a thread: each try is the route's
  * {@code chatAsync}; its completion decides the next step of the {@link CallPlan}. Waits run on
  * the chain's sleeper. With hedging, a second try may run beside the first; the first answer wins
- * and the other future is cancelled.
+ * and the other future is cancelled. This is how the chain's {@code chatAsync} runs, and its
+ * {@code chat} when a route hedges; {@link BlockingChainCall} runs {@code chat} otherwise.
  *
  * <p>Cancelling the returned future cancels the tries in flight (which aborts their HTTP
  * exchanges) and gives their breaker permits back.
@@ -154,6 +155,7 @@ public final class UnaryChainCall {
 
     private void onTryDone(Running run, ChatResponse answer, Throwable failure) {
         cancelHedgeTimer(run);
+        boolean answered = failure == null && answer != null;
         List<Running> others;
         synchronized (this) {
             running.remove(run);
@@ -162,33 +164,26 @@ public final class UnaryChainCall {
                 plan.abandoned(run.attempt(), "the call had already ended");
                 return;
             }
-            if (failure == null) {
+            if (answered) {
                 settled = true;
             }
         }
-        if (failure == null) {
+        if (answered) {
             for (Running other : others) {
                 plan.abandoned(other.attempt(), "hedge lost to " + run.attempt().route().name());
                 other.future().cancel(true);
             }
-            ChatResponse reported = plan.succeeded(run.attempt(), answer);
-            if (reported == null) {
-                // Abandoned concurrently (the caller cancelled): the result is already settled.
-                return;
-            }
-            complete(reported, null);
-            return;
         }
-        LlmException classified = Failures.classify(run.attempt().route().name(), failure);
-        LlmException terminal = plan.failed(run.attempt(), classified);
-        if (terminal != null) {
-            settle(null, terminal);
-            return;
-        }
-        if (others.isEmpty()) {
+        CallPlan.Outcome outcome = plan.ended(run.attempt(), answer, failure);
+        if (outcome.answer() != null) {
+            complete(outcome.answer(), null);
+        } else if (outcome.failure() != null) {
+            settle(null, outcome.failure());
+        } else if (!answered && others.isEmpty()) {
             proceed();
         }
-        // Otherwise the hedge partner is still running: its outcome decides.
+        // Otherwise: an answer whose try was abandoned concurrently (the result is already
+        // settled), or a failure whose hedge partner is still running (its outcome decides).
     }
 
     private void onDeadline() {
@@ -202,12 +197,12 @@ public final class UnaryChainCall {
             left = List.copyOf(running);
             running.clear();
         }
+        LlmException failure = plan.deadlinePassed(left.stream().map(Running::attempt).toList());
         for (Running run : left) {
             cancelHedgeTimer(run);
-            plan.abandoned(run.attempt(), "the deadline passed");
             run.future().cancel(true);
         }
-        complete(null, plan.deadlineFailure());
+        complete(null, failure);
     }
 
     /** The caller cancelled the future, or the call completed: stop everything still running. */
