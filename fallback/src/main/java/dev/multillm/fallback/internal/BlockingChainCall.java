@@ -5,6 +5,7 @@ import dev.multillm.core.ChatResponse;
 import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.TimeoutPhase;
+import dev.multillm.core.spi.InterruptFence;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,7 @@ import java.util.concurrent.ScheduledFuture;
  * request.
  *
  * <p>The call's deadline is kept by the chain's timer thread: when it passes while this thread is
- * inside a try or a wait, the thread is interrupted ({@link DeadlineFence}), the try is given up
+ * inside a try or a wait, the thread is interrupted ({@link InterruptFence}), the try is given up
  * and the call fails with {@link ErrorTaxonomy#TIMEOUT} phase {@link TimeoutPhase#TOTAL}, as on the
  * asynchronous path, even when the route ignores the timeout it was sent with (it must still
  * respond to an interrupt). That interrupt never outlives the try. An interrupt from anyone else
@@ -33,7 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 public final class BlockingChainCall {
     private final ChainConfig config;
     private final CallPlan plan;
-    private final DeadlineFence fence = new DeadlineFence();
+    private final InterruptFence fence = new InterruptFence();
 
     private BlockingChainCall(ChainConfig config, ChatRequest request) {
         this.config = config;
@@ -151,7 +152,7 @@ public final class BlockingChainCall {
     /** The deadline timer fired (on the timer thread). */
     private void onDeadline() {
         plan.expire();
-        fence.expire();
+        fence.trip();
     }
 
     /** The failure of a call its caller interrupted; the thread's interrupt status is kept. */

@@ -1,42 +1,29 @@
 package dev.multillm.fallback.internal;
 
+import dev.multillm.core.spi.SharedTimer;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The chain's shared threads: one daemon timer for call deadlines (cancelled timers are removed at
- * once, so thousands of finished calls leave nothing queued), and a cached pool of daemon threads
- * that read hedged streams until their first output.
+ * The chain's timing and threads: call deadlines on the library's {@link SharedTimer} (arming one
+ * wakes no thread; cancelled ones leave at once, so thousands of finished calls leave nothing
+ * queued), and a cached pool of daemon threads that read hedged streams until their first output.
  *
  * <p>Thread-safety: thread-safe.
  */
 final class Timers {
-    private static final ScheduledThreadPoolExecutor TIMER;
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(daemon("multillm-fallback-hedge-"));
-
-    static {
-        TIMER = new ScheduledThreadPoolExecutor(1, daemon("multillm-fallback-timer-"));
-        TIMER.setRemoveOnCancelPolicy(true);
-    }
 
     private Timers() {
     }
 
     /** Runs {@code task} after {@code delay} of real time. */
     static ScheduledFuture<?> schedule(Duration delay, Runnable task) {
-        long nanos;
-        try {
-            nanos = Math.max(0, delay.toNanos());
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE / 2;
-        }
-        return TIMER.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        return SharedTimer.schedule(delay, task);
     }
 
     /** Runs {@code task} on a pump thread. */

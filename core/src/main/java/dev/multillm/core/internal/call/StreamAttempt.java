@@ -12,13 +12,13 @@ import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.RateLimitHeaders;
 import dev.multillm.core.internal.http.AbortableSend;
-import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.sse.SseDecoder;
 import dev.multillm.core.internal.sse.SseEvent;
 import dev.multillm.core.internal.sse.SseListener;
 import dev.multillm.core.internal.wire.ChunkDecoder;
 import dev.multillm.core.internal.wire.DecodedChunk;
+import dev.multillm.core.spi.SharedTimer;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
@@ -103,7 +103,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
      * total timer and {@link #cancel()} abort the send if they come first.
      */
     void start() {
-        firstTokenTimer = Timers.schedule(settings.timeouts().firstToken(),
+        firstTokenTimer = SharedTimer.schedule(settings.timeouts().firstToken(),
                 () -> expire(TimeoutPhase.FIRST_TOKEN,
                         "no data within " + settings.timeouts().firstToken().toMillis() + " ms"));
         try {
@@ -326,7 +326,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         if (finished) {
             return;
         }
-        idleTimer = Timers.schedule(delay, () -> {
+        idleTimer = SharedTimer.schedule(delay, () -> {
             if (finished) {
                 return;
             }
@@ -375,7 +375,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         }
         endNanos = System.nanoTime();
         stopTimers();
-        drainTimer = Timers.schedule(DRAIN_GRACE, () -> stopDraining(true));
+        drainTimer = SharedTimer.schedule(DRAIN_GRACE, () -> stopDraining(true));
         sink.accept(new Signal.End(this));
     }
 

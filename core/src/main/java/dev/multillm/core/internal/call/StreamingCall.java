@@ -12,6 +12,7 @@ import dev.multillm.core.TimeoutPhase;
 import dev.multillm.core.event.ChatEvent;
 import dev.multillm.core.event.ChatListener;
 import dev.multillm.core.spi.AbstractChatStream;
+import dev.multillm.core.spi.SharedTimer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ public final class StreamingCall extends AbstractChatStream {
         this.body = body;
         this.deadline = deadline;
         Duration rest = deadline.remaining();
-        this.totalTimer = rest == null ? null : dev.multillm.core.internal.http.Timers.schedule(rest, () -> {
+        this.totalTimer = rest == null ? null : SharedTimer.schedule(rest, () -> {
             StreamAttempt attempt = current;
             if (attempt != null) {
                 attempt.expire(TimeoutPhase.TOTAL, "the call's deadline passed");

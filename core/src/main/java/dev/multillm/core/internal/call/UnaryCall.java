@@ -11,11 +11,11 @@ import dev.multillm.core.event.ChatListener;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.RateLimitHeaders;
-import dev.multillm.core.internal.http.Timers;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.ResponseDecoder;
 import dev.multillm.core.internal.wire.WireErrorException;
 import dev.multillm.core.internal.http.TimedTextExchange;
+import dev.multillm.core.spi.SharedTimer;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -78,11 +78,11 @@ public final class UnaryCall {
         long startNanos = System.nanoTime();
         AtomicReference<TimeoutPhase> expired = new AtomicReference<>();
         AtomicReference<CompletableFuture<?>> exchangeRef = new AtomicReference<>();
-        ScheduledFuture<?> headersTimer = Timers.schedule(settings.timeouts().firstToken(),
+        ScheduledFuture<?> headersTimer = SharedTimer.schedule(settings.timeouts().firstToken(),
                 () -> expire(expired, TimeoutPhase.FIRST_TOKEN, exchangeRef));
         Duration rest = deadline.remaining();
         ScheduledFuture<?> totalTimer = rest == null ? null
-                : Timers.schedule(rest, () -> expire(expired, TimeoutPhase.TOTAL, exchangeRef));
+                : SharedTimer.schedule(rest, () -> expire(expired, TimeoutPhase.TOTAL, exchangeRef));
         CompletableFuture<HttpResponse<String>> exchange = settings.transport().send(
                 settings.transport().postJson(settings.chatPath(), body, false),
                 responseInfo -> {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A one-thread timer whose scheduling does not wake its thread: the mechanism behind
- * {@link Timers}.
+ * {@link dev.multillm.core.spi.SharedTimer}.
  *
  * <p>A scheduled executor wakes its thread whenever a new task becomes the earliest one, which,
  * with nothing else queued, is every time: a futex wake-up and a context switch for each timeout
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safety: thread-safe.
  */
-final class TickingTimer {
+public final class TickingTimer {
     private final ScheduledThreadPoolExecutor executor;
     private final long tickNanos;
     private final int idleTicksToStop;
@@ -35,7 +35,7 @@ final class TickingTimer {
      * @param tick            how often the tick runs while the timer is in use
      * @param idleTicksToStop how many ticks in a row with nothing scheduled stop it
      */
-    TickingTimer(String threadName, Duration tick, int idleTicksToStop) {
+    public TickingTimer(String threadName, Duration tick, int idleTicksToStop) {
         this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
@@ -47,7 +47,7 @@ final class TickingTimer {
     }
 
     /** Runs {@code task} after {@code delay} on the timer thread; the task must be quick. */
-    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    public ScheduledFuture<?> schedule(Duration delay, Runnable task) {
         used = true;
         if (!ticking.get() && ticking.compareAndSet(false, true)) {
             executor.schedule(this::tick, tickNanos, TimeUnit.NANOSECONDS);
@@ -56,17 +56,17 @@ final class TickingTimer {
     }
 
     /** Whether the tick is queued. */
-    boolean ticking() {
+    public boolean ticking() {
         return ticking.get();
     }
 
     /** How many tasks are queued, the tick included. */
-    int queued() {
+    public int queued() {
         return executor.getQueue().size();
     }
 
     /** Stops the timer thread (tests only; the library's timer lives as long as the JVM). */
-    void shutdown() {
+    public void shutdown() {
         executor.shutdownNow();
     }
 

@@ -1,5 +1,6 @@
 package dev.multillm.core.internal.http;
 
+import dev.multillm.core.spi.SharedTimer;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -78,7 +79,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
     public HttpResponse<String> send(Transport transport, HttpRequest request, Duration headersLimit)
             throws IOException, InterruptedException {
         synchronized (this) {
-            timer = Timers.schedule(headersLimit, this::limitPassed);
+            timer = SharedTimer.schedule(headersLimit, this::limitPassed);
         }
         try {
             return send.send(transport, request, this);
@@ -108,7 +109,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
         if (left != null && left.toNanos() > 0) {
             synchronized (this) {
                 if (!stopped) {
-                    timer = Timers.schedule(left, this::limitPassed);
+                    timer = SharedTimer.schedule(left, this::limitPassed);
                 }
             }
             return;
