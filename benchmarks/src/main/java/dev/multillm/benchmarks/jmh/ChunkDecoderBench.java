@@ -21,10 +21,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One streamed {@code chat.completion.chunk} payload; ops/s = chunks/s. {@link ChunkDecoder} on the
  * payload's bytes (the hot path: what the SSE decoder hands over) and on its text, against the
- * floor's hand-written extraction of {@code "content"}, and against the "before" baseline: one pass
- * of JSON-P's streaming parser (Parsson, as the decoder used before it read bytes) that takes a
- * string of every key and of the values the decoder keeps, which is a lower bound of what that
- * decoder cost.
+ * floor's hand-written extraction of {@code "content"}, and against a "before" baseline: one pass
+ * of JSON-P's streaming parser (Parsson, which the decoder used before it read bytes), in its
+ * default configuration, taking a string of every key and string value, which is what reading a
+ * chunk with JSON-P costs before any decoding (the old decoder itself shared Parsson's buffers
+ * from a pool, so it allocated somewhat less than this pass).
  *
  * <p>Thread-safety: JMH state, one per thread.
  */
