@@ -21,10 +21,11 @@ import java.util.Arrays;
  * whole response bodies and of the rare error object, where a tree is wanted.
  *
  * <p>The grammar is RFC 8259's, strictly: one value per call sequence, objects, arrays, strings
- * (no raw control characters; the escapes {@code \" \\ \/ \b \f \n \r \t} and {@code \\uXXXX},
- * surrogate pairs combining in the resulting string and lone surrogates kept as they are, as
- * JSON-P does), numbers ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}), {@code true},
- * {@code false}, {@code null}, and the four whitespace characters. Skipped values are validated as
+ * (no raw control characters; the escapes {@code \" \\ \/ \b \f \n \r \t} and a backslash,
+ * {@code u} and four hexadecimal digits, surrogate pairs combining in the resulting string and lone
+ * surrogates kept as they are, as JSON-P does), numbers
+ * ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}), {@code true}, {@code false},
+ * {@code null}, and the four whitespace characters. Skipped values are validated as
  * thoroughly as read ones. Nesting deeper than {@value #MAX_DEPTH} levels is rejected. Bytes of a
  * string are not checked as UTF-8: a malformed sequence becomes U+FFFD in the string made from it,
  * exactly as decoding the whole text with {@code new String(bytes, UTF_8)} first would have made it
