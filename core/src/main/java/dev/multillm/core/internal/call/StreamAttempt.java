@@ -25,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -240,24 +241,33 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
 
     // ---- SseListener: decoded events ----
 
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    /** Only for a caller holding an event; the decoder calls {@link #onEventData}. */
     @Override
     public void onEvent(SseEvent event) {
+        byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
+        onEventData(event.event(), data, 0, data.length, event.id(), event.retry());
+    }
+
+    /** An event's data, decoded from the decoder's bytes in place: no string of the payload. */
+    @Override
+    public void onEventData(String event, byte[] data, int offset, int length, String id, Long retry) {
         if (finished) {
             return;
         }
-        String data = event.data();
         markProgress();
-        if ("[DONE]".equals(data.strip())) {
+        if (isDone(data, offset, length)) {
             finishAtDone();
             return;
         }
-        if ("error".equals(event.event())) {
-            streamError(data);
+        if ("error".equals(event)) {
+            streamError(new String(data, offset, length, StandardCharsets.UTF_8));
             return;
         }
         DecodedChunk decoded;
         try {
-            decoded = ChunkDecoder.decode(data);
+            decoded = ChunkDecoder.decode(data, offset, length);
         } catch (LlmException e) {
             fail(e.toBuilder().provider(settings.provider()).requestId(requestId())
                     .message(HttpErrors.scrub(e.upstreamMessage(), settings.transport().apiKey())).build());
@@ -295,6 +305,32 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
             sink.accept(new Signal.Chunk(this,
                     new ChatChunk(0, null, null, null, List.of(), null, decoded.usage(), decoded.model())));
         }
+    }
+
+    /**
+     * Whether the data is {@code [DONE]}, give or take surrounding whitespace ({@code String.strip}'s:
+     * ASCII here; the rare non-ASCII edge is decided by {@code strip} itself).
+     */
+    private static boolean isDone(byte[] data, int offset, int length) {
+        int from = offset;
+        int to = offset + length;
+        while (from < to && isAsciiWhitespace(data[from])) {
+            from++;
+        }
+        while (to > from && isAsciiWhitespace(data[to - 1])) {
+            to--;
+        }
+        if (to - from == DONE.length) {
+            return Arrays.equals(data, from, to, DONE, 0, DONE.length);
+        }
+        if (to > from && (data[from] < 0 || data[to - 1] < 0)) {
+            return "[DONE]".equals(new String(data, offset, length, StandardCharsets.UTF_8).strip());
+        }
+        return false;
+    }
+
+    private static boolean isAsciiWhitespace(byte b) {
+        return b >= 0 && Character.isWhitespace(b);
     }
 
     private void streamError(String data) {

@@ -19,7 +19,8 @@ import java.util.Objects;
  *       next are one line ending;</li>
  *   <li>text is UTF-8, decoded per line from the bytes (never per buffer), so a multi-byte
  *       sequence may be split across buffers; malformed bytes become U+FFFD; one UTF-8 byte
- *       order mark at the very start of the stream is skipped;</li>
+ *       order mark at the very start of the stream is skipped; an event's data is handed over as
+ *       the bytes of that text;</li>
  *   <li>a line starting with {@code ':'} is a comment; otherwise the field name is everything
  *       before the first {@code ':'} and the value everything after it, minus one leading space;
  *       a line without a colon is a field with an empty value; unknown fields are ignored;</li>
@@ -27,8 +28,9 @@ import java.util.Objects;
  *       type; {@code id} sets the last event id unless the value contains NUL; {@code retry} sets
  *       the reconnection time if the value is only ASCII digits;</li>
  *   <li>a blank line dispatches the block: when the data buffer is empty nothing is dispatched,
- *       otherwise one {@link SseEvent} with the final newline removed; either way the data
- *       buffer and event type are reset, while the last event id persists;</li>
+ *       otherwise one event ({@link SseListener#onEventData}) with the final newline removed;
+ *       either way the data buffer and event type are reset, while the last event id
+ *       persists;</li>
  *   <li>at {@link #end()} an unfinished block, and an unterminated last line, are discarded.</li>
  * </ul>
  *
@@ -37,10 +39,12 @@ import java.util.Objects;
  * The decoder is built for the hot path of streamed tokens: it scans bytes in place (heap arrays
  * directly, other buffers with absolute gets), copies a line only when it straddles buffers or its
  * buffer has no accessible array (the JDK client's read-only buffers: one bulk copy of the line,
- * no per-stream scratch array), makes a block of one {@code data:} line into its string straight
- * from those bytes, and allocates nothing per byte: only the strings it reports (one per event's
- * data, type and id, one per comment) and the event itself. An idle stream holds a few hundred
- * bytes: buffers are allocated small on first use, and dropped after an unusually long line.
+ * no per-stream scratch array), hands a block of one {@code data:} line to
+ * {@link SseListener#onEventData} straight from those bytes (a block of several from its data
+ * buffer), and allocates nothing per byte and nothing per event: only the strings of an event's
+ * type and id and of a comment, when a line sets them (the listener's default {@code onEventData}
+ * makes the data string and the {@link SseEvent}). An idle stream holds a few hundred bytes:
+ * buffers are allocated small on first use, and dropped after an unusually long line.
  *
  * <p>Thread-safety: not thread-safe; use one decoder per stream, fed by one thread at a time.
  */
@@ -524,7 +528,7 @@ public final class SseDecoder {
         int from;
         int length;
         if (bytes != null) {
-            // A block of one data line: its string straight from where its bytes are.
+            // A block of one data line: its bytes where they are.
             pendingData = null;
             from = pendingFrom;
             length = pendingLength;
@@ -537,10 +541,10 @@ public final class SseDecoder {
             length = dataLength - 1;
             dataLength = 0;
             if (data.length > RETAINED_CAPACITY) {
-                data = NONE; // still intact for the string below; just not kept
+                data = NONE; // still intact for the listener below; just not kept
             }
         }
-        listener.onEvent(new SseEvent(type, decode(bytes, from, length), lastEventId, retry));
+        listener.onEventData(type, bytes, from, length, lastEventId, retry);
     }
 
     private static String decode(byte[] buf, int from, int length) {

@@ -4,7 +4,7 @@
  *
  * <p>{@link dev.multillm.core.internal.sse.SseDecoder} turns the bytes of a
  * {@code text/event-stream} body, in buffers split anywhere, into
- * {@link dev.multillm.core.internal.sse.SseEvent}s, following the WHATWG HTML "event stream
- * interpretation" algorithm.
+ * {@link dev.multillm.core.internal.sse.SseEvent}s, or hands a listener each event's data as
+ * bytes, following the WHATWG HTML "event stream interpretation" algorithm.
  */
 package dev.multillm.core.internal.sse;

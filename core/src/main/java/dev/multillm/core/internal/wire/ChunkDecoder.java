@@ -8,79 +8,133 @@ import dev.multillm.core.ToolCallDelta;
 import dev.multillm.core.Usage;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParser.Event;
+import jakarta.json.JsonValue.ValueType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * Reads the {@code data:} payload of one streamed {@code chat.completion.chunk}.
  *
- * <p>This is the hot path: it runs for every token. It reads with JSON-P's streaming
- * {@link JsonParser} and builds no tree (except for the rare error object) and binds no records.
- * Unknown fields of any nesting are skipped; {@code null} is accepted wherever a value may be
- * absent; empty text ({@code ""}) is read as no text. Reasoning comes from {@code reasoning} (Groq,
- * OpenRouter, newer vLLM) or else {@code reasoning_content} (DeepSeek, older vLLM). Usage comes
- * from the top-level {@code usage}, else Groq's {@code x_groq.usage}: a chunk carrying both counts
- * once.
+ * <p>This is the hot path: it runs for every token. It reads the payload's UTF-8 bytes in place
+ * with a {@link JsonBytesReader}, matching keys without making strings of them and making a string
+ * only of the values kept; it builds no tree (except for the rare error object, and for tool-call
+ * arguments sent as a JSON object) and binds no records. Unknown fields of any nesting are
+ * skipped; {@code null} is accepted wherever a value may be absent; empty text ({@code ""}) is read
+ * as no text. Reasoning comes from {@code reasoning} (Groq, OpenRouter, newer vLLM) or else
+ * {@code reasoning_content} (DeepSeek, older vLLM). Usage comes from the top-level {@code usage},
+ * else Groq's {@code x_groq.usage}: a chunk carrying both counts once. Numbers read as counts and
+ * indexes follow JSON-P's {@code getLong} and {@code getInt}: a fraction is truncated, a value out
+ * of range keeps its low bits.
  *
- * <p>Thread-safety: stateless and thread-safe; the JSON-P parser factory is shared.
+ * <p>Thread-safety: stateless and thread-safe; each call uses its own reader.
  */
 public final class ChunkDecoder {
+    private static final byte[] ID = ascii("id");
+    private static final byte[] MODEL = ascii("model");
+    private static final byte[] USAGE = ascii("usage");
+    private static final byte[] ERROR = ascii("error");
+    private static final byte[] X_GROQ = ascii("x_groq");
+    private static final byte[] CHOICES = ascii("choices");
+    private static final byte[] INDEX = ascii("index");
+    private static final byte[] DELTA = ascii("delta");
+    private static final byte[] FINISH_REASON = ascii("finish_reason");
+    private static final byte[] CONTENT = ascii("content");
+    private static final byte[] REFUSAL = ascii("refusal");
+    private static final byte[] REASONING = ascii("reasoning");
+    private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
+    private static final byte[] TOOL_CALLS = ascii("tool_calls");
+    private static final byte[] FUNCTION = ascii("function");
+    private static final byte[] NAME = ascii("name");
+    private static final byte[] ARGUMENTS = ascii("arguments");
+    private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
+    private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
+    private static final byte[] PROMPT_CACHE_HIT_TOKENS = ascii("prompt_cache_hit_tokens");
+    private static final byte[] PROMPT_TOKENS_DETAILS = ascii("prompt_tokens_details");
+    private static final byte[] CACHED_TOKENS = ascii("cached_tokens");
+    private static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
+    private static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
+    /** Groq's timing fields of the usage, kept as metadata {@code groq.<field>}. */
+    private static final String[] TIMING_NAMES = {"queue_time", "prompt_time", "completion_time", "total_time"};
+    private static final byte[][] TIMINGS = {ascii(TIMING_NAMES[0]), ascii(TIMING_NAMES[1]),
+        ascii(TIMING_NAMES[2]), ascii(TIMING_NAMES[3])};
+
     private ChunkDecoder() {
     }
 
     /**
-     * Decodes one payload.
+     * Decodes one payload given as text; the same as {@link #decode(byte[], int, int)} on its
+     * UTF-8 bytes (a lone surrogate, which no decoded UTF-8 holds, becomes {@code '?'}).
      *
      * @param data the text of the event's {@code data} field (not {@code [DONE]})
+     * @return the decoded chunk
+     * @throws LlmException {@link ErrorTaxonomy#INVALID_RESPONSE} as {@link #decode(byte[], int, int)}
+     */
+    public static DecodedChunk decode(String data) {
+        if (data == null) {
+            throw WireJson.invalidResponse(null, "stream chunk is empty", null);
+        }
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Decodes one payload from its UTF-8 bytes {@code data[from, from + length)}, which are only
+     * read, and only during the call. Text is decoded as {@code new String(bytes, UTF_8)} would
+     * decode it: a malformed sequence in a string becomes U+FFFD.
+     *
      * @return the decoded chunk
      * @throws LlmException {@link ErrorTaxonomy#INVALID_RESPONSE} when the payload is not one JSON
      *                      object (or reports a negative token count); it names no provider, which
      *                      the caller adds with {@link LlmException#toBuilder()}
+     * @throws IndexOutOfBoundsException if the range is not inside {@code data}
      */
-    public static DecodedChunk decode(String data) {
-        if (data == null || data.isBlank()) {
-            throw WireJson.invalidResponse(null, "stream chunk is empty", null);
-        }
-        try (JsonParser parser = WireJson.PARSERS.createParser(new WireJson.StringSource(data))) {
-            if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
-                throw WireJson.invalidResponse(null,
-                        "stream chunk is not a JSON object: " + WireJson.snippet(data), null);
+    public static DecodedChunk decode(byte[] data, int from, int length) {
+        Objects.checkFromIndexSize(from, length, data.length);
+        JsonBytesReader reader = new JsonBytesReader(data, from, length);
+        try {
+            if (reader.atEnd()) {
+                throw WireJson.invalidResponse(null, "stream chunk is empty", null);
             }
-            DecodedChunk decoded = new Reader(parser).chunk();
-            if (parser.hasNext()) { // throws on trailing text
+            if (reader.peek() != ValueType.OBJECT) {
                 throw WireJson.invalidResponse(null,
-                        "stream chunk has text after its JSON object: " + WireJson.snippet(data), null);
+                        "stream chunk is not a JSON object: " + WireJson.snippet(data, from, length), null);
+            }
+            DecodedChunk decoded = new Reader(reader).chunk();
+            if (!reader.atEnd()) {
+                throw WireJson.invalidResponse(null,
+                        "stream chunk has text after its JSON object: " + WireJson.snippet(data, from, length), null);
             }
             return decoded;
-        } catch (JsonException | IllegalStateException | NoSuchElementException | ArithmeticException e) {
-            throw WireJson.invalidResponse(null,
-                    "stream chunk is not valid JSON (" + e.getMessage() + "): " + WireJson.snippet(data), e);
+        } catch (JsonException e) {
+            throw WireJson.invalidResponse(null, "stream chunk is not valid JSON (" + e.getMessage() + "): "
+                    + WireJson.snippet(data, from, length), e);
         }
     }
 
+    private static byte[] ascii(String key) {
+        return key.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /**
-     * One pass over one payload; positioned just after the top-level START_OBJECT.
+     * One pass over one payload; positioned at the top-level object.
      *
-     * <p>Keys are matched by length, then {@link String#equals} (no {@code switch} on strings: it
-     * hashes every key, a fresh string each time). The reader doubles as the first choice's
-     * fields, and that choice's chunk is built once the whole payload is read (the model may come
-     * after the choices), so the common one-choice payload allocates one {@link ChatChunk} and one
-     * {@code List.of(chunk)}, nothing in between.
+     * <p>The reader doubles as the first choice's fields, and that choice's chunk is built once
+     * the whole payload is read (the model may come after the choices), so the common one-choice
+     * payload allocates one {@link ChatChunk} and one {@code List.of(chunk)}, nothing in between.
      */
     private static final class Reader extends ChoiceDelta {
-        private final JsonParser p;
+        private final JsonBytesReader r;
         private Map<String, Object> timings;
         /** How many choices the (last) {@code choices} array had; the first is this reader. */
         private int choiceCount;
         /** The choices after the first, for the rare payload with several; else null. */
         private List<ChoiceDelta> moreChoices;
 
-        Reader(JsonParser parser) {
-            this.p = parser;
+        Reader(JsonBytesReader reader) {
+            this.r = reader;
         }
 
         DecodedChunk chunk() {
@@ -89,43 +143,22 @@ public final class ChunkDecoder {
             Usage usage = null;
             JsonObject error = null;
             GroqPart groq = null;
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event value = p.next();
-                switch (key.length()) {
-                    case 2 -> {
-                        if (key.equals("id")) {
-                            id = string(value);
-                        } else {
-                            skip(value);
-                        }
-                    }
-                    case 5 -> {
-                        if (key.equals("model")) {
-                            model = string(value);
-                        } else if (key.equals("usage")) {
-                            usage = usage(value);
-                        } else if (key.equals("error")) {
-                            error = error(value);
-                        } else {
-                            skip(value);
-                        }
-                    }
-                    case 6 -> {
-                        if (key.equals("x_groq")) {
-                            groq = groq(value);
-                        } else {
-                            skip(value);
-                        }
-                    }
-                    case 7 -> {
-                        if (key.equals("choices")) {
-                            choices(value);
-                        } else {
-                            skip(value);
-                        }
-                    }
-                    default -> skip(value);
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(ID)) {
+                    id = text();
+                } else if (r.keyIs(MODEL)) {
+                    model = text();
+                } else if (r.keyIs(CHOICES)) {
+                    choices();
+                } else if (r.keyIs(USAGE)) {
+                    usage = usage();
+                } else if (r.keyIs(X_GROQ)) {
+                    groq = groq();
+                } else if (r.keyIs(ERROR)) {
+                    error = error();
+                } else {
+                    r.skipValue();
                 }
             }
             if (groq != null) {
@@ -158,132 +191,100 @@ public final class ChunkDecoder {
         }
 
         /** Reads a {@code choices} value; a later {@code choices} key replaces an earlier one. */
-        private void choices(Event value) {
+        private void choices() {
             choiceCount = 0;
             moreChoices = null;
-            if (value != Event.START_ARRAY) {
-                skip(value);
+            if (r.peek() != ValueType.ARRAY) {
+                r.skipValue();
                 return;
             }
-            Event e;
-            while ((e = p.next()) != Event.END_ARRAY) {
-                if (e == Event.START_OBJECT) {
-                    ChoiceDelta c;
-                    if (choiceCount == 0) {
-                        c = this;
-                        reset();
-                    } else {
-                        c = new ChoiceDelta();
-                        if (moreChoices == null) {
-                            moreChoices = new ArrayList<>(2);
-                        }
-                        moreChoices.add(c);
-                    }
-                    choice(c, choiceCount);
-                    choiceCount++;
-                } else {
-                    skip(e);
+            r.beginArray();
+            while (r.nextElement()) {
+                if (r.peek() != ValueType.OBJECT) {
+                    r.skipValue();
+                    continue;
                 }
+                ChoiceDelta c;
+                if (choiceCount == 0) {
+                    c = this;
+                    reset();
+                } else {
+                    c = new ChoiceDelta();
+                    if (moreChoices == null) {
+                        moreChoices = new ArrayList<>(2);
+                    }
+                    moreChoices.add(c);
+                }
+                choice(c, choiceCount);
+                choiceCount++;
             }
         }
 
         private void choice(ChoiceDelta c, int position) {
             c.index = position;
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event value = p.next();
-                switch (key.length()) {
-                    case 5 -> {
-                        if (key.equals("index")) {
-                            if (value == Event.VALUE_NUMBER) {
-                                c.index = p.getInt();
-                            } else {
-                                skip(value);
-                            }
-                        } else if (key.equals("delta")) {
-                            delta(value, c);
-                        } else {
-                            skip(value);
-                        }
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(DELTA)) {
+                    delta(c);
+                } else if (r.keyIs(INDEX)) {
+                    if (r.peek() == ValueType.NUMBER) {
+                        c.index = r.readInt();
+                    } else {
+                        r.skipValue();
                     }
-                    case 13 -> {
-                        if (key.equals("finish_reason")) {
-                            c.finishReason = FinishReason.fromWire(WireJson.emptyToNull(string(value)));
-                        } else {
-                            skip(value);
-                        }
-                    }
-                    default -> skip(value);
+                } else if (r.keyIs(FINISH_REASON)) {
+                    c.finishReason = FinishReason.fromWire(WireJson.emptyToNull(text()));
+                } else {
+                    r.skipValue();
                 }
             }
         }
 
-        private void delta(Event value, ChoiceDelta c) {
-            if (value != Event.START_OBJECT) {
-                skip(value);
+        private void delta(ChoiceDelta c) {
+            if (r.peek() != ValueType.OBJECT) {
+                r.skipValue();
                 return;
             }
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event v = p.next();
-                switch (key.length()) {
-                    case 7 -> {
-                        if (key.equals("content")) {
-                            c.content = WireJson.emptyToNull(string(v));
-                        } else if (key.equals("refusal")) {
-                            c.refusal = WireJson.emptyToNull(string(v));
-                        } else {
-                            skip(v);
-                        }
-                    }
-                    case 9 -> {
-                        if (key.equals("reasoning")) {
-                            c.reasoning = WireJson.emptyToNull(string(v));
-                        } else {
-                            skip(v);
-                        }
-                    }
-                    case 10 -> {
-                        if (key.equals("tool_calls")) {
-                            c.toolCalls = toolCalls(v);
-                        } else {
-                            skip(v);
-                        }
-                    }
-                    case 17 -> {
-                        if (key.equals("reasoning_content")) {
-                            c.reasoningContent = WireJson.emptyToNull(string(v));
-                        } else {
-                            skip(v);
-                        }
-                    }
-                    default -> skip(v);
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(CONTENT)) {
+                    c.content = WireJson.emptyToNull(text());
+                } else if (r.keyIs(REASONING)) {
+                    c.reasoning = WireJson.emptyToNull(text());
+                } else if (r.keyIs(TOOL_CALLS)) {
+                    c.toolCalls = toolCalls();
+                } else if (r.keyIs(REFUSAL)) {
+                    c.refusal = WireJson.emptyToNull(text());
+                } else if (r.keyIs(REASONING_CONTENT)) {
+                    c.reasoningContent = WireJson.emptyToNull(text());
+                } else {
+                    r.skipValue();
                 }
             }
         }
 
-        private List<ToolCallDelta> toolCalls(Event value) {
-            if (value != Event.START_ARRAY) {
-                skip(value);
+        private List<ToolCallDelta> toolCalls() {
+            if (r.peek() != ValueType.ARRAY) {
+                r.skipValue();
                 return List.of();
             }
             ToolCallDelta first = null;
             List<ToolCallDelta> calls = null;
-            Event e;
-            while ((e = p.next()) != Event.END_ARRAY) {
-                if (e == Event.START_OBJECT) {
-                    ToolCallDelta call = toolCall();
-                    if (first == null) {
-                        first = call;
-                    } else {
-                        if (calls == null) {
-                            calls = new ArrayList<>(4);
-                            calls.add(first);
-                        }
-                        calls.add(call);
-                    }
+            r.beginArray();
+            while (r.nextElement()) {
+                if (r.peek() != ValueType.OBJECT) {
+                    r.skipValue();
+                    continue;
+                }
+                ToolCallDelta call = toolCall();
+                if (first == null) {
+                    first = call;
                 } else {
-                    skip(e);
+                    if (calls == null) {
+                        calls = new ArrayList<>(4);
+                        calls.add(first);
+                    }
+                    calls.add(call);
                 }
             }
             // Immutable already, so ChatChunk keeps it as it is instead of copying it.
@@ -295,44 +296,38 @@ public final class ChunkDecoder {
             String id = null;
             String name = null;
             String arguments = null;
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event v = p.next();
-                if (key.equals("index")) {
-                    if (v == Event.VALUE_NUMBER) {
-                        index = p.getInt();
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(INDEX)) {
+                    if (r.peek() == ValueType.NUMBER) {
+                        index = r.readInt();
                     } else {
-                        skip(v);
+                        r.skipValue();
                     }
-                } else if (key.equals("id")) {
-                    id = WireJson.emptyToNull(string(v));
-                } else if (key.equals("function")) {
-                    if (v != Event.START_OBJECT) {
-                        skip(v);
-                        continue;
-                    }
-                    while (p.next() == Event.KEY_NAME) {
-                        String fkey = p.getString();
-                        Event fv = p.next();
-                        if (fkey.equals("arguments")) {
+                } else if (r.keyIs(ID)) {
+                    id = WireJson.emptyToNull(text());
+                } else if (r.keyIs(FUNCTION) && r.peek() == ValueType.OBJECT) {
+                    r.beginObject();
+                    while (r.nextKey()) {
+                        if (r.keyIs(ARGUMENTS)) {
                             // Text normally; a server that sends a JSON object gets it serialized.
-                            arguments = fv == Event.START_OBJECT ? p.getObject().toString() : string(fv);
-                        } else if (fkey.equals("name")) {
-                            name = WireJson.emptyToNull(string(fv));
+                            arguments = r.peek() == ValueType.OBJECT ? tree().toString() : text();
+                        } else if (r.keyIs(NAME)) {
+                            name = WireJson.emptyToNull(text());
                         } else {
-                            skip(fv);
+                            r.skipValue();
                         }
                     }
                 } else {
-                    skip(v); // "type" too: it may be "function", "" or absent
+                    r.skipValue(); // "type" too: it may be "function", "" or absent
                 }
             }
             return new ToolCallDelta(index, id, name, arguments);
         }
 
-        private Usage usage(Event value) {
-            if (value != Event.START_OBJECT) {
-                skip(value);
+        private Usage usage() {
+            if (r.peek() != ValueType.OBJECT) {
+                r.skipValue();
                 return null;
             }
             Long input = null;
@@ -340,17 +335,20 @@ public final class ChunkDecoder {
             long cached = 0;
             long cacheHit = 0;
             long reasoning = 0;
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event v = p.next();
-                switch (key) {
-                    case "prompt_tokens" -> input = number(v);
-                    case "completion_tokens" -> output = number(v);
-                    case "prompt_cache_hit_tokens" -> cacheHit = orZero(number(v));
-                    case "prompt_tokens_details" -> cached = detail(v, "cached_tokens");
-                    case "completion_tokens_details" -> reasoning = detail(v, "reasoning_tokens");
-                    case "queue_time", "prompt_time", "completion_time", "total_time" -> timing(key, v);
-                    default -> skip(v);
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(PROMPT_TOKENS)) {
+                    input = number();
+                } else if (r.keyIs(COMPLETION_TOKENS)) {
+                    output = number();
+                } else if (r.keyIs(PROMPT_CACHE_HIT_TOKENS)) {
+                    cacheHit = orZero(number());
+                } else if (r.keyIs(PROMPT_TOKENS_DETAILS)) {
+                    cached = detail(CACHED_TOKENS);
+                } else if (r.keyIs(COMPLETION_TOKENS_DETAILS)) {
+                    reasoning = detail(REASONING_TOKENS);
+                } else {
+                    timingOrSkip();
                 }
             }
             if (input == null && output == null) {
@@ -359,93 +357,106 @@ public final class ChunkDecoder {
             return WireJson.usage(null, orZero(input), cached != 0 ? cached : cacheHit, orZero(output), reasoning);
         }
 
-        /** Groq's timing fields (seconds), kept as metadata {@code groq.<field>}. */
-        private void timing(String field, Event value) {
-            if (value != Event.VALUE_NUMBER) {
-                skip(value);
-                return;
+        /** Groq's timing fields (seconds), kept as metadata {@code groq.<field>}; other keys skipped. */
+        private void timingOrSkip() {
+            for (int k = 0; k < TIMINGS.length; k++) {
+                if (r.keyIs(TIMINGS[k])) {
+                    if (r.peek() != ValueType.NUMBER) {
+                        break;
+                    }
+                    if (timings == null) {
+                        timings = new java.util.LinkedHashMap<>(4);
+                    }
+                    timings.put("groq." + TIMING_NAMES[k], r.readDouble());
+                    return;
+                }
             }
-            if (timings == null) {
-                timings = new java.util.LinkedHashMap<>(4);
-            }
-            timings.put("groq." + field, p.getBigDecimal().doubleValue());
+            r.skipValue();
         }
 
-        private long detail(Event value, String wanted) {
-            if (value != Event.START_OBJECT) {
-                skip(value);
+        private long detail(byte[] wanted) {
+            if (r.peek() != ValueType.OBJECT) {
+                r.skipValue();
                 return 0;
             }
             long result = 0;
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event v = p.next();
-                if (wanted.equals(key)) {
-                    result = orZero(number(v));
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(wanted)) {
+                    result = orZero(number());
                 } else {
-                    skip(v);
+                    r.skipValue();
                 }
             }
             return result;
         }
 
-        private GroqPart groq(Event value) {
-            if (value != Event.START_OBJECT) {
-                skip(value);
+        private GroqPart groq() {
+            if (r.peek() != ValueType.OBJECT) {
+                r.skipValue();
                 return null;
             }
             GroqPart groq = new GroqPart();
-            while (p.next() == Event.KEY_NAME) {
-                String key = p.getString();
-                Event v = p.next();
-                switch (key) {
-                    case "id" -> groq.id = string(v);
-                    case "usage" -> groq.usage = usage(v);
-                    case "error" -> groq.error = error(v);
-                    default -> skip(v);
+            r.beginObject();
+            while (r.nextKey()) {
+                if (r.keyIs(ID)) {
+                    groq.id = text();
+                } else if (r.keyIs(USAGE)) {
+                    groq.usage = usage();
+                } else if (r.keyIs(ERROR)) {
+                    groq.error = error();
+                } else {
+                    r.skipValue();
                 }
             }
             return groq;
         }
 
         /** Errors are rare: a tree is fine here. A bare string becomes {@code {"message": ...}}. */
-        private JsonObject error(Event value) {
-            if (value == Event.START_OBJECT) {
-                return p.getObject();
-            }
-            if (value == Event.VALUE_STRING) {
-                return WireJson.errorFromString(p.getString());
-            }
-            skip(value);
-            return null;
+        private JsonObject error() {
+            return switch (r.peek()) {
+                case OBJECT -> tree();
+                case STRING -> WireJson.errorFromString(r.readString());
+                default -> {
+                    r.skipValue();
+                    yield null;
+                }
+            };
         }
 
-        private String string(Event value) {
-            if (value == Event.VALUE_STRING || value == Event.VALUE_NUMBER) {
-                return p.getString();
+        /** The object at the reader, validated by the reader, as a JSON-P tree. */
+        private JsonObject tree() {
+            String text = r.skipValueAsText();
+            try {
+                return WireJson.readValue(text).asJsonObject();
+            } catch (UnsupportedOperationException | NumberFormatException e) {
+                // Parsson's own limits on numbers (over 1,100 characters, an exponent beyond int).
+                throw new JsonException(e.getMessage(), e);
             }
-            skip(value);
-            return null;
         }
 
-        private Long number(Event value) {
-            if (value == Event.VALUE_NUMBER) {
-                return p.isIntegralNumber() ? p.getLong() : p.getBigDecimal().longValue();
+        /** A string, or a number as written; null (the value skipped) for anything else. */
+        private String text() {
+            return switch (r.peek()) {
+                case STRING -> r.readString();
+                case NUMBER -> r.readNumberText();
+                default -> {
+                    r.skipValue();
+                    yield null;
+                }
+            };
+        }
+
+        private Long number() {
+            if (r.peek() == ValueType.NUMBER) {
+                return r.readLong();
             }
-            skip(value);
+            r.skipValue();
             return null;
         }
 
         private static long orZero(Long value) {
             return value == null ? 0 : value;
-        }
-
-        private void skip(Event value) {
-            if (value == Event.START_OBJECT) {
-                p.skipObject();
-            } else if (value == Event.START_ARRAY) {
-                p.skipArray();
-            }
         }
     }
 

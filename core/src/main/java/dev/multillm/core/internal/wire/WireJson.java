@@ -11,6 +11,7 @@ import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -41,6 +42,17 @@ final class WireJson {
         }
         String cut = text.length() <= SNIPPET_LENGTH ? text : text.substring(0, SNIPPET_LENGTH) + "...";
         return "'" + cut + "'";
+    }
+
+    /**
+     * The same as {@link #snippet(String)} of {@code new String(data, from, length, UTF_8)}, decoding
+     * only the bytes the snippet can need: no character takes more than four bytes, so the bytes
+     * cut off cannot change the first {@value #SNIPPET_LENGTH} characters, and there are more than
+     * that many when bytes were cut off.
+     */
+    static String snippet(byte[] data, int from, int length) {
+        int needed = (SNIPPET_LENGTH + 1) * 4;
+        return snippet(new String(data, from, Math.min(length, needed), StandardCharsets.UTF_8));
     }
 
     static LlmException invalidResponse(String provider, String message, Throwable cause) {

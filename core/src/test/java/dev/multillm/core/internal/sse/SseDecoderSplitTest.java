@@ -112,7 +112,12 @@ class SseDecoderSplitTest {
 
     private static List<Object> decodeSplit(byte[] bytes, BufferKind kind, int... cuts) {
         Recorder recorder = new Recorder();
-        SseDecoder decoder = new SseDecoder(recorder);
+        decodeSplit(recorder, bytes, kind, cuts);
+        return recorder.transcript;
+    }
+
+    private static void decodeSplit(SseListener listener, byte[] bytes, BufferKind kind, int... cuts) {
+        SseDecoder decoder = new SseDecoder(listener);
         int from = 0;
         for (int cut : cuts) {
             feedFully(decoder, kind.wrap(bytes, from, cut));
@@ -120,7 +125,6 @@ class SseDecoderSplitTest {
         }
         feedFully(decoder, kind.wrap(bytes, from, bytes.length));
         decoder.end();
-        return recorder.transcript;
     }
 
     private static void feedFully(SseDecoder decoder, ByteBuffer buffer) {
@@ -156,6 +160,31 @@ class SseDecoderSplitTest {
         Arrays.setAll(cuts, i -> i + 1);
 
         assertThat(decodeSplit(bytes, kind, cuts)).containsExactlyElementsOf(EXPECTED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void handsTheSameEventDataAsBytesAtEverySplitPointWithoutBuildingEvents(BufferKind kind) {
+        byte[] bytes = utf8(CORPUS);
+        for (int i = 0; i <= bytes.length; i++) {
+            DataBytesRecorder recorder = new DataBytesRecorder();
+            decodeSplit(recorder, bytes, kind, i);
+
+            assertThat(recorder.transcript).as("split at byte %d", i).containsExactlyElementsOf(EXPECTED);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BufferKind.class, names = {"HEAP", "READ_ONLY"})
+    void handsTheSameEventDataAsBytesWhenFedOneByteAtATime(BufferKind kind) {
+        byte[] bytes = utf8(CORPUS);
+        int[] cuts = new int[bytes.length - 1];
+        Arrays.setAll(cuts, i -> i + 1);
+        DataBytesRecorder recorder = new DataBytesRecorder();
+
+        decodeSplit(recorder, bytes, kind, cuts);
+
+        assertThat(recorder.transcript).containsExactlyElementsOf(EXPECTED);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.multillm.core.FinishReason;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.ToolCallDelta;
 import dev.multillm.core.Usage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -351,5 +352,73 @@ class ChunkDecoderTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {
+        "{\"x\":{\"a\" \"b\" , ,},\"id\":\"i\"}",
+        "{\"x\":{\"a\":[},\"id\":\"i\"}",
+        "{\"logprobs\":[1,,2],\"choices\":[]}",
+        "{\"choices\":[{\"delta\":{\"audio\":{\"data\":\"\\q\"}}}]}"})
+    void malformedJsonInsideASkippedValueIsAnInvalidResponse(String data) {
+        assertThatThrownBy(() -> ChunkDecoder.decode(data))
+                .isInstanceOfSatisfying(LlmException.class,
+                        e -> assertThat(e.category()).isEqualTo(ErrorTaxonomy.INVALID_RESPONSE));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"prompt_tokens", "queue_time"})
+    void aNumberTooLongOrOutOfRangeToConvertIsAnInvalidResponseNotAParserException(String field) {
+        for (String number : List.of("1" + "0".repeat(1_200), "1e-2147483649")) {
+            String data = "{\"choices\":[],\"usage\":{\"" + field + "\":" + number + ",\"completion_tokens\":1}}";
+            assertThatThrownBy(() -> ChunkDecoder.decode(data))
+                    .isInstanceOfSatisfying(LlmException.class,
+                            e -> assertThat(e.category()).isEqualTo(ErrorTaxonomy.INVALID_RESPONSE));
+        }
+        String inError = "{\"error\":{\"message\":\"m\",\"code\":1e-2147483649}}";
+        assertThatThrownBy(() -> ChunkDecoder.decode(inError)).isInstanceOf(LlmException.class);
+    }
+
+    @Test
+    void aLongNumberInASkippedFieldIsAccepted() {
+        String data = "{\"created\":1" + "0".repeat(5_000) + ",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}";
+
+        assertThat(only(ChunkDecoder.decode(data)).content()).isEqualTo("a");
+    }
+
+    @Test
+    void nestingDeeperThanTheReadersLimitIsAnInvalidResponse() {
+        int limit = JsonBytesReader.MAX_DEPTH;
+        String ok = "{\"x\":" + "[".repeat(limit - 1) + "]".repeat(limit - 1) + ",\"id\":\"i\"}";
+        String deep = "{\"x\":" + "[".repeat(limit) + "]".repeat(limit) + ",\"id\":\"i\"}";
+
+        assertThat(ChunkDecoder.decode(ok).id()).isEqualTo("i");
+        assertThatThrownBy(() -> ChunkDecoder.decode(deep))
+                .isInstanceOfSatisfying(LlmException.class,
+                        e -> assertThat(e.getMessage()).contains("nested deeper than " + limit));
+    }
+
+    @Test
+    void decodesFromARangeOfBytesAndQuotesTheRangeInItsErrors() {
+        String good = "{\"id\":\"a\",\"choices\":[]}";
+        String bad = "{\"id\":}";
+        byte[] framed = ("xx" + good + "yy" + bad + "zz").getBytes(StandardCharsets.UTF_8);
+        int badFrom = 2 + good.length() + 2;
+
+        assertThat(ChunkDecoder.decode(framed, 2, good.length()).id()).isEqualTo("a");
+        assertThatThrownBy(() -> ChunkDecoder.decode(framed, badFrom, bad.length()))
+                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.getMessage())
+                        .contains("stream chunk is not valid JSON (expected a value but found").endsWith("'{\"id\":}'"));
+        assertThatThrownBy(() -> ChunkDecoder.decode(framed, badFrom, 100)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void malformedUtf8InContentBecomesReplacementCharacters() {
+        byte[] data = "{\"choices\":[{\"delta\":{\"content\":\"a?b\\n?\"}}]}".getBytes(StandardCharsets.UTF_8);
+        int first = new String(data, StandardCharsets.UTF_8).indexOf('?');
+        data[first] = (byte) 0xC3; // a lead byte without its continuation
+        data[first + 4] = (byte) 0xFF; // never valid in UTF-8
+
+        assertThat(only(ChunkDecoder.decode(data, 0, data.length)).content()).isEqualTo("a\uFFFDb\n\uFFFD");
     }
 }
