@@ -5,9 +5,6 @@ import dev.multillm.core.ErrorTaxonomy;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.RateLimitSnapshot;
 import dev.multillm.core.TimeoutPhase;
-import dev.multillm.core.event.ChatEvent;
-import dev.multillm.core.event.ChatListener;
-import dev.multillm.core.internal.call.StreamingCall.Signal;
 import dev.multillm.core.internal.error.ErrorBodyParser;
 import dev.multillm.core.internal.error.HttpErrors;
 import dev.multillm.core.internal.error.RateLimitHeaders;
@@ -32,12 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
 
 /**
  * One streamed HTTP exchange: reads the SSE body with demand (never a thread per stream),
- * decodes chunks, enforces the first-token and idle timeouts, and hands {@link Signal}s to its
- * {@link StreamingCall}. {@code [DONE]} ends the try at once and releases the connection even
+ * decodes chunks, enforces the first-token and idle timeouts, and hands its chunks and its
+ * ending to its {@link StreamingCall} through its own {@link ChunkQueue}. {@code [DONE]} ends the try at once and releases the connection even
  * when the server keeps the socket open; EOF without {@code [DONE]} or a finish reason is a
  * failure, never a success.
  *
@@ -52,7 +48,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     private final CallSettings settings;
     private final String model;
     private final byte[] body;
-    private final Consumer<Signal> sink;
+    private final ChunkQueue queue = new ChunkQueue();
     private final long startNanos = System.nanoTime();
     private final SseDecoder decoder = new SseDecoder(this);
     /** Completes when the caller has something to read: {@link #start} returns then. */
@@ -67,7 +63,6 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     private volatile long lastEventNanos;
     private volatile boolean sawData;
     private volatile boolean sawFinishReason;
-    private volatile boolean sawOutput;
     private volatile ScheduledFuture<?> firstTokenTimer;
     private volatile ScheduledFuture<?> idleTimer;
     private volatile int status;
@@ -78,16 +73,32 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
     private volatile String groqId;
     private volatile Map<String, Object> timings = Map.of();
 
-    StreamAttempt(CallSettings settings, String model, byte[] body, Consumer<Signal> sink) {
+    StreamAttempt(CallSettings settings, String model, byte[] body) {
         this.settings = settings;
         this.model = model;
         this.body = body;
-        this.sink = signal -> {
-            sink.accept(signal);
-            if (!(signal instanceof Signal.Chunk chunk) || visible(chunk.chunk())) {
-                ready.complete(null);
-            }
-        };
+    }
+
+    /** Where this try's chunks and ending arrive. */
+    ChunkQueue queue() {
+        return queue;
+    }
+
+    /** Time since the try started. */
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private void deliver(ChatChunk chunk) {
+        queue.add(chunk);
+        if (visible(chunk)) {
+            ready.complete(null);
+        }
+    }
+
+    private void end(ChunkQueue.Ending how) {
+        queue.end(how);
+        ready.complete(null);
     }
 
     /** Whether the consumer hands {@code chunk} to the caller (see StreamingCall). */
@@ -183,7 +194,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         }
         boolean pause;
         synchronized (this) {
-            pause = pendingSignals() >= HIGH_WATERMARK;
+            pause = queue.size() >= HIGH_WATERMARK;
             if (pause) {
                 paused = true;
             }
@@ -210,10 +221,6 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         if (wasPaused) {
             requestMore();
         }
-    }
-
-    private int pendingSignals() {
-        return sink instanceof QueueSink queue ? queue.size() : 0;
     }
 
     @Override
@@ -294,16 +301,10 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
             if (chunk.finishReason() != null) {
                 sawFinishReason = true;
             }
-            if (!sawOutput && chunk.hasOutput()) {
-                sawOutput = true;
-                ChatListener.safely(settings.listener(), new ChatEvent.FirstToken(settings.provider(), model,
-                        Duration.ofNanos(System.nanoTime() - startNanos)));
-            }
-            sink.accept(new Signal.Chunk(this, chunk));
+            deliver(chunk);
         }
         if (decoded.usage() != null) {
-            sink.accept(new Signal.Chunk(this,
-                    new ChatChunk(0, null, null, null, List.of(), null, decoded.usage(), decoded.model())));
+            deliver(new ChatChunk(0, null, null, null, List.of(), null, decoded.usage(), decoded.model()));
         }
     }
 
@@ -392,7 +393,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
 
     private void finish() {
         if (settle()) {
-            sink.accept(new Signal.End(this));
+            end(ChunkQueue.Done.INSTANCE);
         }
     }
 
@@ -412,7 +413,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         endNanos = System.nanoTime();
         stopTimers();
         drainTimer = SharedTimer.schedule(DRAIN_GRACE, () -> stopDraining(true));
-        sink.accept(new Signal.End(this));
+        end(ChunkQueue.Done.INSTANCE);
     }
 
     private void drainMore() {
@@ -443,7 +444,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
 
     private void fail(LlmException failure) {
         if (settle()) {
-            sink.accept(new Signal.Failure(this, failure));
+            end(new ChunkQueue.Failed(failure));
         }
     }
 
@@ -538,10 +539,5 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         Map<String, Object> all = new java.util.LinkedHashMap<>(timings);
         all.put("x_groq.id", id);
         return all;
-    }
-
-    /** A sink that can report how many signals wait, for back-pressure. */
-    interface QueueSink extends Consumer<Signal> {
-        int size();
     }
 }

@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -33,41 +31,12 @@ import java.util.concurrent.ScheduledFuture;
  */
 public final class StreamingCall extends AbstractChatStream {
 
-    /** What a try hands to the consumer. */
-    sealed interface Signal permits Signal.Chunk, Signal.End, Signal.Failure, Signal.Wake {
-        StreamAttempt source();
-
-        record Chunk(StreamAttempt source, ChatChunk chunk) implements Signal {
-        }
-
-        record End(StreamAttempt source) implements Signal {
-        }
-
-        record Failure(StreamAttempt source, LlmException failure) implements Signal {
-        }
-
-        record Wake(StreamAttempt source) implements Signal {
-        }
-    }
-
     private static final int LOW_WATERMARK = 64;
 
     private final CallSettings settings;
     private final String model;
     private final byte[] body;
     private final Deadline deadline;
-    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
-    private final StreamAttempt.QueueSink sink = new StreamAttempt.QueueSink() {
-        @Override
-        public void accept(Signal signal) {
-            signals.add(signal);
-        }
-
-        @Override
-        public int size() {
-            return signals.size();
-        }
-    };
     private final List<Attempt> attempts = new ArrayList<>();
     private final ScheduledFuture<?> totalTimer;
     private ChunkAccumulator accumulator = new ChunkAccumulator();
@@ -75,6 +44,7 @@ public final class StreamingCall extends AbstractChatStream {
     private volatile boolean closed;
     private int attemptNumber;
     private boolean committed;
+    private boolean sawFirstToken;
     private ChatChunk next;
     private ChatResponse completed;
     private LlmException failed;
@@ -99,15 +69,15 @@ public final class StreamingCall extends AbstractChatStream {
     }
 
     /**
-     * Sends the next try on the consuming thread, returning once its headers arrived (or it
-     * failed); the events then arrive through {@link #signals}. Sending on the caller's thread
-     * (rather than with the JDK's sendAsync) costs no thread per request.
+     * Sends the next try on the consuming thread, returning once the caller has something to read
+     * from it (or it failed); its chunks then arrive through its {@link ChunkQueue}. Sending on
+     * the caller's thread (rather than with the JDK's sendAsync) costs no thread per request.
      */
     private void startAttempt() {
         attemptNumber++;
         ChatListener.safely(settings.listener(),
                 new ChatEvent.AttemptStarted(settings.provider(), model, attemptNumber, true));
-        StreamAttempt attempt = new StreamAttempt(settings, model, body, sink);
+        StreamAttempt attempt = new StreamAttempt(settings, model, body);
         current = attempt;
         if (closed) {
             attempt.cancel();
@@ -141,25 +111,22 @@ public final class StreamingCall extends AbstractChatStream {
                 continue;
             }
             StreamAttempt attempt = current;
-            Signal signal = signals.poll();
-            if (signal == null) {
+            Object item = attempt.queue().poll();
+            if (item == null) {
                 // About to wait: make sure the try is reading. (onChunk resumes it only when it sees
                 // it paused; a pause decided while the queue drained is caught here, under the lock.)
                 attempt.resume();
                 try {
-                    signal = signals.take();
+                    item = attempt.queue().take();
                 } catch (InterruptedException e) {
                     throw fail(interrupted(settings.provider(), "for the stream", e).build());
                 }
             }
-            if (signal.source() != attempt) {
-                continue;
-            }
-            if (signal instanceof Signal.Chunk chunk) {
-                onChunk(attempt, chunk.chunk());
-            } else if (signal instanceof Signal.End) {
+            if (item instanceof ChatChunk chunk) {
+                onChunk(attempt, chunk);
+            } else if (item instanceof ChunkQueue.Done) {
                 onEnd(attempt);
-            } else if (signal instanceof Signal.Failure failure) {
+            } else if (item instanceof ChunkQueue.Failed failure) {
                 onFailure(attempt, failure.failure());
             }
         }
@@ -167,11 +134,16 @@ public final class StreamingCall extends AbstractChatStream {
 
     private void onChunk(StreamAttempt attempt, ChatChunk chunk) {
         accumulator.add(chunk);
-        if (attempt.paused() && signals.size() <= LOW_WATERMARK) {
+        if (attempt.paused() && attempt.queue().size() <= LOW_WATERMARK) {
             attempt.resume();
         }
         if (chunk.hasOutput()) {
             committed = true;
+            if (!sawFirstToken) {
+                sawFirstToken = true; // once per call: a retry before the commit point has shown nothing
+                ChatListener.safely(settings.listener(),
+                        new ChatEvent.FirstToken(settings.provider(), model, attempt.elapsed()));
+            }
         }
         if (chunk.hasOutput() || chunk.finishReason() != null || chunk.usage() != null) {
             next = chunk;
@@ -269,7 +241,7 @@ public final class StreamingCall extends AbstractChatStream {
         StreamAttempt attempt = current;
         if (attempt != null) {
             attempt.cancel();
-            signals.add(new Signal.Wake(attempt));
+            attempt.queue().wake();
         }
     }
 }
