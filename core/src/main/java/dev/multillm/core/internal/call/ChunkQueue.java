@@ -8,7 +8,8 @@ import java.util.ArrayDeque;
  * What one streamed try hands to the thread that consumes it: its chunks in order, then how it
  * ended. One queue per try, so a try that was given up cannot reach its successor's consumer;
  * chunks go in as they are (no wrapper, no node per chunk), and the consumer is woken only when
- * it waits.
+ * it waits, once per batch of chunks. The consumer takes a whole batch at a time (the two sides
+ * swap buffers), so producer and consumer meet on the lock once per batch, not once per chunk.
  *
  * <p>Thread-safety: filled by the HTTP client's and the timer's threads, drained by one consumer;
  * guarded by this object's monitor.
@@ -31,20 +32,30 @@ final class ChunkQueue {
     /** What {@link #take()} returns when {@link #wake()} interrupted its wait. */
     static final Object WOKEN = new Object();
 
-    private final ArrayDeque<ChatChunk> chunks = new ArrayDeque<>(8);
+    /** Where the try adds chunks; guarded by this. */
+    private ArrayDeque<ChatChunk> filling = new ArrayDeque<>(8);
+    /** What the consumer reads from, swapped with {@link #filling} when empty; consumer only. */
+    private ArrayDeque<ChatChunk> draining = new ArrayDeque<>(8);
     private Ending ending;
     private boolean woken;
     private boolean waiting;
 
-    /** Queues the next chunk. */
+    /**
+     * Queues the next chunk without waking the consumer: the try adds every chunk of one read,
+     * then {@link #publish()}es them together (one wake-up per read, not per chunk).
+     */
     synchronized void add(ChatChunk chunk) {
-        chunks.add(chunk);
-        if (waiting) {
+        filling.add(chunk);
+    }
+
+    /** Wakes the consumer if it waits for the chunks added so far. */
+    synchronized void publish() {
+        if (waiting && !filling.isEmpty()) {
             notifyAll();
         }
     }
 
-    /** Records how the try ended; the first ending counts. */
+    /** Records how the try ended, and wakes the consumer; the first ending counts. */
     synchronized void end(Ending how) {
         if (ending == null) {
             ending = how;
@@ -62,40 +73,61 @@ final class ChunkQueue {
         }
     }
 
-    /** The next chunk, else the ending once every chunk is taken, else null. */
-    synchronized Object poll() {
-        ChatChunk chunk = chunks.poll();
-        return chunk != null ? chunk : ending;
+    /** The next chunk, else the ending once every chunk is taken, else null. Consumer only. */
+    Object poll() {
+        ChatChunk chunk = draining.poll();
+        if (chunk != null) {
+            return chunk;
+        }
+        synchronized (this) {
+            swap();
+            chunk = draining.poll();
+            return chunk != null ? chunk : ending;
+        }
     }
 
     /**
      * The next chunk, else the ending once every chunk is taken, waiting for either; or
-     * {@link #WOKEN}.
+     * {@link #WOKEN}. Consumer only.
      */
-    synchronized Object take() throws InterruptedException {
-        while (true) {
-            ChatChunk chunk = chunks.poll();
-            if (chunk != null) {
-                return chunk;
-            }
-            if (ending != null) {
-                return ending;
-            }
-            if (woken) {
-                woken = false;
-                return WOKEN;
-            }
-            waiting = true;
-            try {
-                wait();
-            } finally {
-                waiting = false;
+    Object take() throws InterruptedException {
+        ChatChunk chunk = draining.poll();
+        if (chunk != null) {
+            return chunk;
+        }
+        synchronized (this) {
+            while (true) {
+                swap();
+                chunk = draining.poll();
+                if (chunk != null) {
+                    return chunk;
+                }
+                if (ending != null) {
+                    return ending;
+                }
+                if (woken) {
+                    woken = false;
+                    return WOKEN;
+                }
+                waiting = true;
+                try {
+                    wait();
+                } finally {
+                    waiting = false;
+                }
             }
         }
     }
 
-    /** How many chunks wait, for back-pressure. */
+    /** Takes every chunk added so far over to the consumer's side (which is empty). */
+    private void swap() {
+        ArrayDeque<ChatChunk> added = filling;
+        filling = draining;
+        draining = added;
+    }
+
+    /** How many chunks were added and not yet taken over by the consumer, for back-pressure. */
     synchronized int size() {
-        return chunks.size();
+        return filling.size();
     }
 }

@@ -184,6 +184,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
             fail(invalid("cannot decode the event stream: " + e.getClass().getSimpleName(), e));
             return;
         }
+        queue.publish(); // the chunks of this read, together
         requestMore();
     }
 

@@ -53,7 +53,24 @@ class ChunkQueueTest {
         });
         ChatChunk chunk = ChatChunk.content("late");
         queue.add(chunk);
+        queue.publish();
         assertThat(taken.get(10, TimeUnit.SECONDS)).isSameAs(chunk);
+    }
+
+    @Test
+    void aChunkAddedWhileTheConsumerDrainsIsTakenAfterTheOnesBeforeIt() throws Exception {
+        ChatChunk a = ChatChunk.content("a");
+        ChatChunk b = ChatChunk.content("b");
+        ChatChunk c = ChatChunk.content("c");
+        queue.add(a);
+        queue.add(b);
+        assertThat(queue.poll()).isSameAs(a); // the consumer took the batch {a, b} over
+        queue.add(c);
+        queue.end(ChunkQueue.Done.INSTANCE);
+        assertThat(queue.size()).as("c waits on the producer's side").isEqualTo(1);
+        assertThat(queue.poll()).isSameAs(b);
+        assertThat(queue.poll()).isSameAs(c);
+        assertThat(queue.poll()).isSameAs(ChunkQueue.Done.INSTANCE);
     }
 
     @Test
