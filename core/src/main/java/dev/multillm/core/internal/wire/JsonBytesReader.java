@@ -36,8 +36,9 @@ import java.util.Arrays;
  * {@link #beginObject()} (then {@link #nextKey()} until it returns false, consuming one value
  * after each key), {@link #beginArray()} (then {@link #nextElement()} until it returns false,
  * consuming one value after each), {@link #readString()}, {@link #readNumberText()},
- * {@link #readInt()}, {@link #readLong()}, {@link #readDouble()}, {@link #skipValue()} or
- * {@link #skipValueAsText()}; {@link #atEnd()} then says whether only whitespace is left.
+ * {@link #readInt()}, {@link #readLong()}, {@link #readDouble()}, {@link #readBigDecimal()},
+ * {@link #skipValue()} or {@link #skipValueAsText()}; {@link #atEnd()} then says whether only
+ * whitespace is left, and {@link #expectEnd()} requires it.
  *
  * <p>Thread-safety: not thread-safe; one reader per payload, used by one thread.
  */
@@ -137,6 +138,17 @@ final class JsonBytesReader {
     boolean atEnd() {
         pos = skipWhitespace(pos);
         return pos >= end;
+    }
+
+    /**
+     * Consumes the whitespace left and requires that to be all.
+     *
+     * @throws JsonException naming what was found, and where, when more is left
+     */
+    void expectEnd() {
+        if (!atEnd()) {
+            throw error(pos, "the end of the input");
+        }
     }
 
     /** Consumes the {@code '{'} that opens an object; then call {@link #nextKey()}. */
@@ -304,6 +316,17 @@ final class JsonBytesReader {
     double readDouble() {
         scanNumber();
         return bigDecimal().doubleValue();
+    }
+
+    /**
+     * Reads a number value exactly, as JSON-P's {@code JsonParser.getBigDecimal} returns it.
+     *
+     * @throws JsonException when it is longer than {@value #MAX_NUMBER_LENGTH} characters or its
+     *                       exponent is beyond the range of {@code int}
+     */
+    BigDecimal readBigDecimal() {
+        scanNumber();
+        return bigDecimal();
     }
 
     /** Skips the next value, whatever it is, validating it. */
