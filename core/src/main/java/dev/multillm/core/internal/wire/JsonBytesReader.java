@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A pull reader of one JSON text held as UTF-8 bytes, for the streamed-chunk hot path.
+ * A pull reader of one JSON text held as UTF-8 bytes, for the hot paths: streamed chunks and
+ * non-streamed response bodies.
  *
  * <p>Why not JSON-P: a JFR allocation profile of a 200-chunk stream put about a fifth of the
  * library's per-chunk allocation in Parsson's {@code JsonParser.getString()}, which makes a new
@@ -17,8 +18,9 @@ import java.util.Arrays;
  * place: a key is compared with {@link #keyIs(byte[])} against a constant's ASCII bytes, without
  * allocating; a string value becomes a {@link String} only when the caller asks for it (one
  * {@code new String(bytes, offset, length, UTF_8)} when it has no escape); unwanted values are
- * skipped; the reader itself is one small object per payload. JSON-P (Parsson) stays the parser of
- * whole response bodies and of the rare error object, where a tree is wanted.
+ * skipped; the reader itself is one small object per payload. Whole response bodies are read the
+ * same way, from the bytes the HTTP client collected, for the same reasons. JSON-P (Parsson) stays
+ * the parser of the rare values wanted as a tree (an error object, tool-call arguments sent as JSON).
  *
  * <p>The grammar is RFC 8259's, strictly: one value per call sequence, objects, arrays, strings
  * (no raw control characters; the escapes {@code \" \\ \/ \b \f \n \r \t} and a backslash,
