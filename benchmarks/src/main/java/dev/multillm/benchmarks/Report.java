@@ -371,6 +371,10 @@ final class Report {
                 .append(jmh("ChunkDecoderBench.parssonStreamingBaseline")).append(" chunks/s |\n");
         md.append("| the floor's hand-written `\"content\"` extraction, for scale | ")
                 .append(jmh("ChunkDecoderBench.floorExtract")).append(" chunks/s |\n");
+        md.append("| response parsing (`ResponseDecoder` on the body's bytes, built into a `ChatResponse`) | ")
+                .append(jmh("ResponseDecoderBench.responseDecoder")).append(" bodies/s |\n");
+        md.append("| the JSON-P (Parsson) tree of the same body: the old way's floor | ")
+                .append(jmh("ResponseDecoderBench.parssonTreeBaseline")).append(" bodies/s |\n");
         md.append("| request encoding (`RequestEncoder`) | ").append(jmh("RequestEncoderBench.encode"))
                 .append(" ops/s |\n");
         md.append("| skipping an open route (open first route − one-route chain) | ")

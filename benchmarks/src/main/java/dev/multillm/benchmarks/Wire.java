@@ -32,8 +32,9 @@ public final class Wire {
 
     // ---- responses ----
 
-    static byte[] unaryResponse() {
-        String body = "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1764000000,"
+    /** The JSON body of the non-streamed answer, for microbenchmarks. */
+    public static String unaryBodyJson() {
+        return "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1764000000,"
                 + "\"model\":\"" + LocalServer.MODEL + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"" + LocalServer.ANSWER + "\",\"refusal\":null,\"annotations\":[]},"
                 + "\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":14,"
@@ -41,7 +42,10 @@ public final class Wire {
                 + "\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
                 + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},\"service_tier\":\"default\","
                 + "\"system_fingerprint\":\"fp_bench\"}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] unaryResponse() {
+        byte[] bytes = unaryBodyJson().getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 200 OK\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: " + bytes.length + "\r\n"

@@ -83,11 +83,11 @@ public final class UnaryCall {
         Duration rest = deadline.remaining();
         ScheduledFuture<?> totalTimer = rest == null ? null
                 : SharedTimer.schedule(rest, () -> expire(expired, TimeoutPhase.TOTAL, exchangeRef));
-        CompletableFuture<HttpResponse<String>> exchange = settings.transport().send(
+        CompletableFuture<HttpResponse<byte[]>> exchange = settings.transport().send(
                 settings.transport().postJson(settings.chatPath(), body, false),
                 responseInfo -> {
                     headersTimer.cancel(false);
-                    return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+                    return HttpResponse.BodySubscribers.ofByteArray();
                 });
         exchangeRef.set(exchange);
         inFlight = exchange;
@@ -127,7 +127,7 @@ public final class UnaryCall {
         }
     }
 
-    private void onResponse(int number, HttpResponse<String> response, Duration latency) {
+    private void onResponse(int number, HttpResponse<byte[]> response, Duration latency) {
         ChatResponse answer;
         try {
             answer = interpret(response.statusCode(), response.headers(), response.body(), latency);
@@ -138,16 +138,19 @@ public final class UnaryCall {
         result.complete(answer);
     }
 
-    /** The answer in a response, or the failure it says (thrown); records a successful try. */
-    private ChatResponse interpret(int status, HttpHeaders headers, String text, Duration latency) {
+    /**
+     * The answer in a response, or the failure it says (thrown); records a successful try. An
+     * answer is decoded straight from the body's UTF-8 bytes; only an error status makes them text.
+     */
+    private ChatResponse interpret(int status, HttpHeaders headers, byte[] responseBody, Duration latency) {
         String provider = settings.provider();
         if (status / 100 != 2) {
-            throw HttpErrors.fromResponse(provider, status, headers, text, settings.transport().apiKey(),
-                    settings.clock());
+            throw HttpErrors.fromResponse(provider, status, headers,
+                    new String(responseBody, StandardCharsets.UTF_8), settings.transport().apiKey(), settings.clock());
         }
         ChatResponse.Builder builder;
         try {
-            builder = ResponseDecoder.decode(text, provider);
+            builder = ResponseDecoder.decode(responseBody, 0, responseBody.length, provider);
         } catch (WireErrorException inBody) {
             throw HttpErrors.fromStreamError(provider, ErrorBodyParser.fromJson(inBody.error()),
                     requestId(headers, null), settings.transport().apiKey());
@@ -269,7 +272,7 @@ public final class UnaryCall {
         String provider = settings.provider();
         Duration firstToken = settings.timeouts().firstToken();
         HttpRequest request = settings.transport().postJson(settings.chatPath(), body, false);
-        HttpResponse<String> response = null;
+        HttpResponse<byte[]> response = null;
         for (boolean resent = false; response == null; resent = true) {
             Duration rest = deadline.remaining();
             boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;

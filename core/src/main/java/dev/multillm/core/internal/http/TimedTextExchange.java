@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
 /**
- * One blocking exchange whose whole body is read as text, within two limits the framework
+ * One blocking exchange whose whole body is collected as bytes, within two limits the framework
  * enforces: the response headers within a first limit, and the whole body within the call's
  * deadline (on Java 17 the JDK's request timeout stops at the headers, and it costs a selector
  * wake-up per request). A blocking {@code HttpClient.send} returns once, with the whole body,
@@ -25,11 +24,14 @@ import java.util.function.Supplier;
  * ({@link AbortableSend}); after them, it waits on for what is left of the deadline, then
  * abandons the body and closes its connection. {@link #expiry()} tells which limit ended it.
  *
+ * <p>The body is the text of a JSON answer or of an error, handed over as its UTF-8 bytes: an
+ * answer is decoded straight from them, and only an error needs to become a {@link String}.
+ *
  * <p>Thread-safety: one instance per exchange; filled by the HTTP client's threads, expired by
  * the timer thread, read by the sending thread after {@link #send} returns or throws.
  */
-public final class TimedTextExchange implements HttpResponse.BodyHandler<String>,
-        HttpResponse.BodySubscriber<String> {
+public final class TimedTextExchange implements HttpResponse.BodyHandler<byte[]>,
+        HttpResponse.BodySubscriber<byte[]> {
 
     /** Which limit ended the exchange. */
     public enum Expiry {
@@ -47,7 +49,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
 
     private final Supplier<Duration> remaining;
     private final AbortableSend send = new AbortableSend();
-    private final CompletableFuture<String> text = new CompletableFuture<>();
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private volatile boolean headersArrived;
     private volatile Expiry expiry = Expiry.NONE;
     /** Guarded by this. */
@@ -67,7 +69,8 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
     }
 
     /**
-     * Sends {@code request} on this thread and returns the response with its whole body.
+     * Sends {@code request} on this thread and returns the response with its whole body, exactly
+     * the bytes that arrived.
      *
      * @param headersLimit the most to wait for the response headers
      * @throws InterruptedException the headers limit passed ({@link #expiry()} is
@@ -76,7 +79,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
      * @throws IOException          the exchange failed, or the deadline passed while the body was
      *                              read ({@link #expiry()} is {@link Expiry#BODY})
      */
-    public HttpResponse<String> send(Transport transport, HttpRequest request, Duration headersLimit)
+    public HttpResponse<byte[]> send(Transport transport, HttpRequest request, Duration headersLimit)
             throws IOException, InterruptedException {
         synchronized (this) {
             timer = SharedTimer.schedule(headersLimit, this::limitPassed);
@@ -97,7 +100,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
     }
 
     private void limitPassed() {
-        if (text.isDone()) {
+        if (body.isDone()) {
             return;
         }
         if (!headersArrived) {
@@ -127,7 +130,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
         if (s != null) {
             s.cancel();
         }
-        text.completeExceptionally(new HttpTimeoutException("the response body was abandoned"));
+        body.completeExceptionally(new HttpTimeoutException("the response body was abandoned"));
     }
 
     private synchronized void stopTimer() {
@@ -138,7 +141,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
     // ---- BodyHandler: the headers arrived ----
 
     @Override
-    public HttpResponse.BodySubscriber<String> apply(HttpResponse.ResponseInfo info) {
+    public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
         long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
         bytes = new byte[declared >= 0 && declared <= MAX_PRESIZE ? (int) declared : DEFAULT_CAPACITY];
         headersArrived = true;
@@ -148,14 +151,14 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
     // ---- BodySubscriber ----
 
     @Override
-    public CompletionStage<String> getBody() {
-        return text;
+    public CompletionStage<byte[]> getBody() {
+        return body;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        if (text.isDone()) {
+        if (body.isDone()) {
             s.cancel();
         } else {
             s.request(Long.MAX_VALUE);
@@ -176,12 +179,13 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<String>
 
     @Override
     public void onError(Throwable failure) {
-        text.completeExceptionally(failure);
+        body.completeExceptionally(failure);
     }
 
     @Override
     public void onComplete() {
-        text.complete(new String(bytes, 0, length, StandardCharsets.UTF_8));
+        // Presized from Content-Length, the buffer is usually full: then it is handed over as it is.
+        body.complete(length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
         bytes = null;
     }
 }

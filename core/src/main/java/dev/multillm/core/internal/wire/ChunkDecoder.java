@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,8 @@ import java.util.Objects;
  * skipped; {@code null} is accepted wherever a value may be absent; empty text ({@code ""}) is read
  * as no text. Reasoning comes from {@code reasoning} (Groq, OpenRouter, newer vLLM) or else
  * {@code reasoning_content} (DeepSeek, older vLLM). Usage comes from the top-level {@code usage},
- * else Groq's {@code x_groq.usage}: a chunk carrying both counts once. Numbers read as counts and
+ * else Groq's {@code x_groq.usage}: a chunk carrying both counts once (each object is read by
+ * {@link UsageFields}, as whole bodies' are). Numbers read as counts and
  * indexes follow JSON-P's {@code getLong} and {@code getInt}: a fraction is truncated, a value out
  * of range keeps its low bits.
  *
@@ -49,17 +51,6 @@ public final class ChunkDecoder {
     private static final byte[] FUNCTION = ascii("function");
     private static final byte[] NAME = ascii("name");
     private static final byte[] ARGUMENTS = ascii("arguments");
-    private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
-    private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
-    private static final byte[] PROMPT_CACHE_HIT_TOKENS = ascii("prompt_cache_hit_tokens");
-    private static final byte[] PROMPT_TOKENS_DETAILS = ascii("prompt_tokens_details");
-    private static final byte[] CACHED_TOKENS = ascii("cached_tokens");
-    private static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
-    private static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
-    /** Groq's timing fields of the usage, kept as metadata {@code groq.<field>}. */
-    private static final String[] TIMING_NAMES = {"queue_time", "prompt_time", "completion_time", "total_time"};
-    private static final byte[][] TIMINGS = {ascii(TIMING_NAMES[0]), ascii(TIMING_NAMES[1]),
-        ascii(TIMING_NAMES[2]), ascii(TIMING_NAMES[3])};
 
     private ChunkDecoder() {
     }
@@ -325,70 +316,26 @@ public final class ChunkDecoder {
             return new ToolCallDelta(index, id, name, arguments);
         }
 
+        /**
+         * Reads a {@code usage} value; Groq's timing fields in it become metadata
+         * {@code groq.<field>}, where a later value that is a number replaces an earlier one.
+         */
         private Usage usage() {
             if (r.peek() != ValueType.OBJECT) {
                 r.skipValue();
                 return null;
             }
-            Long input = null;
-            Long output = null;
-            long cached = 0;
-            long cacheHit = 0;
-            long reasoning = 0;
-            r.beginObject();
-            while (r.nextKey()) {
-                if (r.keyIs(PROMPT_TOKENS)) {
-                    input = number();
-                } else if (r.keyIs(COMPLETION_TOKENS)) {
-                    output = number();
-                } else if (r.keyIs(PROMPT_CACHE_HIT_TOKENS)) {
-                    cacheHit = orZero(number());
-                } else if (r.keyIs(PROMPT_TOKENS_DETAILS)) {
-                    cached = detail(CACHED_TOKENS);
-                } else if (r.keyIs(COMPLETION_TOKENS_DETAILS)) {
-                    reasoning = detail(REASONING_TOKENS);
-                } else {
-                    timingOrSkip();
-                }
-            }
-            if (input == null && output == null) {
-                return null;
-            }
-            return WireJson.usage(null, orZero(input), cached != 0 ? cached : cacheHit, orZero(output), reasoning);
-        }
-
-        /** Groq's timing fields (seconds), kept as metadata {@code groq.<field>}; other keys skipped. */
-        private void timingOrSkip() {
-            for (int k = 0; k < TIMINGS.length; k++) {
-                if (r.keyIs(TIMINGS[k])) {
-                    if (r.peek() != ValueType.NUMBER) {
-                        break;
-                    }
+            UsageFields fields = UsageFields.read(r);
+            for (int k = 0; k < UsageFields.TIMING_FIELDS.size(); k++) {
+                double seconds = fields.lastNumericTiming(k);
+                if (!Double.isNaN(seconds)) {
                     if (timings == null) {
-                        timings = new java.util.LinkedHashMap<>(4);
+                        timings = new LinkedHashMap<>(4);
                     }
-                    timings.put("groq." + TIMING_NAMES[k], r.readDouble());
-                    return;
+                    timings.put(UsageFields.timingKey(k), seconds);
                 }
             }
-            r.skipValue();
-        }
-
-        private long detail(byte[] wanted) {
-            if (r.peek() != ValueType.OBJECT) {
-                r.skipValue();
-                return 0;
-            }
-            long result = 0;
-            r.beginObject();
-            while (r.nextKey()) {
-                if (r.keyIs(wanted)) {
-                    result = orZero(number());
-                } else {
-                    r.skipValue();
-                }
-            }
-            return result;
+            return fields.usage(null);
         }
 
         private GroqPart groq() {
@@ -426,13 +373,7 @@ public final class ChunkDecoder {
 
         /** The object at the reader, validated by the reader, as a JSON-P tree. */
         private JsonObject tree() {
-            String text = r.skipValueAsText();
-            try {
-                return WireJson.readValue(text).asJsonObject();
-            } catch (UnsupportedOperationException | NumberFormatException e) {
-                // Parsson's own limits on numbers (over 1,100 characters, an exponent beyond int).
-                throw new JsonException(e.getMessage(), e);
-            }
+            return WireJson.readTree(r).asJsonObject();
         }
 
         /** A string, or a number as written; null (the value skipped) for anything else. */
@@ -445,18 +386,6 @@ public final class ChunkDecoder {
                     yield null;
                 }
             };
-        }
-
-        private Long number() {
-            if (r.peek() == ValueType.NUMBER) {
-                return r.readLong();
-            }
-            r.skipValue();
-            return null;
-        }
-
-        private static long orZero(Long value) {
-            return value == null ? 0 : value;
         }
     }
 

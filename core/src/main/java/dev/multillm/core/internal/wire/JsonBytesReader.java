@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A pull reader of one JSON text held as UTF-8 bytes, for the streamed-chunk hot path.
+ * A pull reader of one JSON text held as UTF-8 bytes, for the hot paths: streamed chunks and
+ * non-streamed response bodies.
  *
  * <p>Why not JSON-P: a JFR allocation profile of a 200-chunk stream put about a fifth of the
  * library's per-chunk allocation in Parsson's {@code JsonParser.getString()}, which makes a new
@@ -17,8 +18,9 @@ import java.util.Arrays;
  * place: a key is compared with {@link #keyIs(byte[])} against a constant's ASCII bytes, without
  * allocating; a string value becomes a {@link String} only when the caller asks for it (one
  * {@code new String(bytes, offset, length, UTF_8)} when it has no escape); unwanted values are
- * skipped; the reader itself is one small object per payload. JSON-P (Parsson) stays the parser of
- * whole response bodies and of the rare error object, where a tree is wanted.
+ * skipped; the reader itself is one small object per payload. Whole response bodies are read the
+ * same way, from the bytes the HTTP client collected, for the same reasons. JSON-P (Parsson) stays
+ * the parser of the rare values wanted as a tree (an error object, tool-call arguments sent as JSON).
  *
  * <p>The grammar is RFC 8259's, strictly: one value per call sequence, objects, arrays, strings
  * (no raw control characters; the escapes {@code \" \\ \/ \b \f \n \r \t} and a backslash,
@@ -36,8 +38,9 @@ import java.util.Arrays;
  * {@link #beginObject()} (then {@link #nextKey()} until it returns false, consuming one value
  * after each key), {@link #beginArray()} (then {@link #nextElement()} until it returns false,
  * consuming one value after each), {@link #readString()}, {@link #readNumberText()},
- * {@link #readInt()}, {@link #readLong()}, {@link #readDouble()}, {@link #skipValue()} or
- * {@link #skipValueAsText()}; {@link #atEnd()} then says whether only whitespace is left.
+ * {@link #readInt()}, {@link #readLong()}, {@link #readDouble()}, {@link #readBigDecimal()},
+ * {@link #skipValue()} or {@link #skipValueAsText()}; {@link #atEnd()} then says whether only
+ * whitespace is left, and {@link #expectEnd()} requires it.
  *
  * <p>Thread-safety: not thread-safe; one reader per payload, used by one thread.
  */
@@ -137,6 +140,17 @@ final class JsonBytesReader {
     boolean atEnd() {
         pos = skipWhitespace(pos);
         return pos >= end;
+    }
+
+    /**
+     * Consumes the whitespace left and requires that to be all.
+     *
+     * @throws JsonException naming what was found, and where, when more is left
+     */
+    void expectEnd() {
+        if (!atEnd()) {
+            throw error(pos, "the end of the input");
+        }
     }
 
     /** Consumes the {@code '{'} that opens an object; then call {@link #nextKey()}. */
@@ -304,6 +318,17 @@ final class JsonBytesReader {
     double readDouble() {
         scanNumber();
         return bigDecimal().doubleValue();
+    }
+
+    /**
+     * Reads a number value exactly, as JSON-P's {@code JsonParser.getBigDecimal} returns it.
+     *
+     * @throws JsonException when it is longer than {@value #MAX_NUMBER_LENGTH} characters or its
+     *                       exponent is beyond the range of {@code int}
+     */
+    BigDecimal readBigDecimal() {
+        scanNumber();
+        return bigDecimal();
     }
 
     /** Skips the next value, whatever it is, validating it. */

@@ -82,6 +82,24 @@ final class WireJson {
         }
     }
 
+    /**
+     * The next value of {@code reader} as a JSON-P tree, for the rare value wanted whole (an error
+     * object, tool-call arguments sent as JSON): the reader validates and skips it, then Parsson
+     * parses its text.
+     *
+     * @throws JsonException when the value is malformed, and also for Parsson's own limits on
+     *                       numbers (over 1,100 characters, an exponent beyond {@code int}), which
+     *                       Parsson reports with other exceptions
+     */
+    static JsonValue readTree(JsonBytesReader reader) {
+        String text = reader.skipValueAsText();
+        try {
+            return readValue(text);
+        } catch (UnsupportedOperationException | NumberFormatException e) {
+            throw new JsonException(e.getMessage(), e);
+        }
+    }
+
     /** An error given as a bare string, wrapped as {@code {"message": text}}. */
     static JsonObject errorFromString(String text) {
         return PROVIDER.createObjectBuilder().add("message", text).build();

@@ -49,15 +49,38 @@ class TimedTextExchangeTest {
     }
 
     @Test
-    void returnsTheWholeBodyAsText() throws Exception {
+    void returnsTheWholeBodyAsItsBytes() throws Exception {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)));
         TimedTextExchange exchange = new TimedTextExchange(() -> Duration.ofSeconds(30));
 
-        HttpResponse<String> response = exchange.send(transport, request(), Duration.ofSeconds(30));
+        HttpResponse<byte[]> response = exchange.send(transport, request(), Duration.ofSeconds(30));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo(BODY);
+        assertThat(response.body()).isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
         assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.NONE);
+    }
+
+    @Test
+    void returnsAnEmptyBodyAsNoBytes() throws Exception {
+        server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200)));
+
+        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
+                .send(transport, request(), Duration.ofSeconds(30));
+
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void returnsExactlyTheBytesOfABodyThatDeclaresNoLength() throws Exception {
+        server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)
+                .withChunkedDribbleDelay(3, 30)));
+
+        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
+                .send(transport, request(), Duration.ofSeconds(30));
+
+        assertThat(response.headers().firstValue("content-length")).as("no length: the first buffer is presized")
+                .isEmpty();
+        assertThat(response.body()).isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -65,9 +88,9 @@ class TimedTextExchangeTest {
         String large = "x".repeat(300_000);
         server.stubFor(post(urlEqualTo("/v1/chat"))
                 .willReturn(aResponse().withStatus(200).withBody(large).withChunkedDribbleDelay(7, 50)));
-        HttpResponse<String> response = new TimedTextExchange(() -> null)
+        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
                 .send(transport, request(), Duration.ofSeconds(30));
-        assertThat(response.body()).isEqualTo(large);
+        assertThat(response.body()).isEqualTo(large.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -106,9 +129,9 @@ class TimedTextExchangeTest {
         TimedTextExchange exchange = new TimedTextExchange(() -> null);
 
         // The headers come with the first slice, about 75 ms in; the first limit passes after them.
-        HttpResponse<String> response = exchange.send(transport, request(), Duration.ofMillis(200));
+        HttpResponse<byte[]> response = exchange.send(transport, request(), Duration.ofMillis(200));
 
-        assertThat(response.body()).isEqualTo(BODY);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(BODY);
         assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.NONE);
     }
 

@@ -119,6 +119,22 @@ class JsonBytesReaderTest {
         assertThat(reader(number).readDouble()).isEqualTo(new BigDecimal(number).doubleValue());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"0", "-0", "42", "-0.0", "1.50", "1e2", "-1.5E+3", "1e-7", "2.99e0", "10.0e-3",
+        "99999999999999999999", "1e400"})
+    void readsBigDecimalsExactlyAsWritten(String number) {
+        assertThat(reader(number).readBigDecimal()).isEqualTo(new BigDecimal(number));
+        assertThat(reader(number).readBigDecimal().scale()).isEqualTo(new BigDecimal(number).scale());
+    }
+
+    @Test
+    void readsABigDecimalWithinTheConversionLimitsOnly() {
+        assertThatThrownBy(() -> reader("1" + "0".repeat(JsonBytesReader.MAX_NUMBER_LENGTH)).readBigDecimal())
+                .isInstanceOf(JsonException.class).hasMessageContaining("longer than");
+        assertThatThrownBy(() -> reader("1e2147483648").readBigDecimal()).isInstanceOf(JsonException.class)
+                .hasMessageContaining("out of range");
+    }
+
     @Test
     void rejectsANumberTooLongToConvertButSkipsIt() {
         String longNumber = "1" + "0".repeat(JsonBytesReader.MAX_NUMBER_LENGTH);
@@ -226,6 +242,18 @@ class JsonBytesReaderTest {
         assertThat(r.readString()).isEqualTo("b");
         assertThat(r.nextKey()).isFalse();
         assertThat(r.atEnd()).isTrue();
+    }
+
+    @Test
+    void expectsTheEndOfTheInputAfterTrailingWhitespaceOnly() {
+        JsonBytesReader done = reader("{} \t\r\n");
+        done.skipValue();
+        done.expectEnd();
+
+        JsonBytesReader more = reader("{} {}");
+        more.skipValue();
+        assertThatThrownBy(more::expectEnd).isInstanceOf(JsonException.class)
+                .hasMessage("expected the end of the input but found '{' at byte 3");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.multillm.core.internal.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.multillm.core.ChatResponse;
@@ -11,6 +12,9 @@ import dev.multillm.core.FinishReason;
 import dev.multillm.core.LlmException;
 import dev.multillm.core.ToolCall;
 import dev.multillm.core.Usage;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -366,5 +370,164 @@ class ResponseDecoderTest {
         assertThat(decode("""
                 {"choices":[{"message":{"content":[{"type":"text","text":"Hello, "},{"type":"text","text":"world"}]}}]}
                 """, "p").content()).isEqualTo("Hello, world");
+    }
+
+    private static ChatResponse decodeBytes(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return ResponseDecoder.decode(bytes, 0, bytes.length, "p").build();
+    }
+
+    private static LlmException invalid(String body) {
+        Throwable thrown = catchThrowable(() -> decodeBytes(body));
+        assertThat(thrown).isInstanceOf(LlmException.class);
+        LlmException e = (LlmException) thrown;
+        assertThat(e.category()).isEqualTo(ErrorTaxonomy.INVALID_RESPONSE);
+        assertThat(e.provider()).isEqualTo("p");
+        return e;
+    }
+
+    @Test
+    void readsABodyFromARangeOfBytesAsFromItsText() {
+        String body = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"caf\u00e9 \\u2713\"}}]}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        byte[] framed = new byte[bytes.length + 4];
+        Arrays.fill(framed, (byte) '{');
+        System.arraycopy(bytes, 0, framed, 2, bytes.length);
+
+        ChatResponse fromBytes = ResponseDecoder.decode(framed, 2, bytes.length, "p").build();
+
+        assertThat(fromBytes).isEqualTo(decode(body, "p"));
+        assertThat(fromBytes.content()).isEqualTo("caf\u00e9 \u2713");
+        assertThatThrownBy(() -> ResponseDecoder.decode(framed, 2, framed.length, "p"))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void readsUsageAndXGroqThatComeBeforeTheChoices() {
+        ChatResponse response = decodeBytes("""
+                {"usage":{"prompt_tokens":3,"completion_tokens":4,"total_time":0.5},"x_groq":{"id":"req_1"},
+                 "choices":[{"finish_reason":"stop","message":{"content":"late"},"index":0}],"model":"m","id":"c"}
+                """);
+
+        assertThat(response.usage()).isEqualTo(Usage.of(3, 4));
+        assertThat(response.content()).isEqualTo("late");
+        assertThat(response.id()).isEqualTo("c");
+        assertThat(response.metadata()).containsOnly(entry("x_groq.id", "req_1"), entry("groq.total_time", 0.5));
+    }
+
+    @Test
+    void aKeyGivenTwiceCountsByItsLastValueAtAnyDepth() {
+        ChatResponse response = decodeBytes("""
+                {"choices":[{"message":{"content":"old"}}],"model":"m1","model":"m2",
+                 "choices":[{"index":3,"index":"x","message":{"content":"a","content":"b",
+                   "tool_calls":[{"function":{}}],"tool_calls":null},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":1,"completion_tokens":1},"usage":null,
+                 "x_groq":{"usage":{"prompt_tokens":9,"completion_tokens":8,"queue_time":1,"queue_time":null}}}
+                """);
+
+        assertThat(response.model()).isEqualTo("m2");
+        assertThat(response.choices()).containsExactly(new Choice(0, "b", null, null, List.of(), FinishReason.STOP));
+        assertThat(response.usage()).as("the last usage is null: x_groq's counts").isEqualTo(Usage.of(9, 8));
+        assertThat(response.metadata()).as("the last queue_time is null").doesNotContainKey("groq.queue_time");
+    }
+
+    @Test
+    void aTopLevelUsageWithoutCountsIsNotReportedEvenWhenXGroqHasCounts() {
+        ChatResponse response = decodeBytes("""
+                {"choices":[{"message":{"content":"hi"}}],"usage":{"total_time":0.2},
+                 "x_groq":{"usage":{"prompt_tokens":5,"completion_tokens":6,"total_time":9}}}
+                """);
+
+        assertThat(response.usage()).isEqualTo(Usage.NOT_REPORTED);
+        assertThat(response.metadata()).containsOnly(entry("groq.total_time", 0.2));
+    }
+
+    @Test
+    void aNumberWhereTextIsExpectedReadsAsJsonPPrintsIt() {
+        ChatResponse response = decodeBytes("""
+                {"id":1e2,"model":-0,"choices":[{"message":{"reasoning":10.0e-3,"tool_calls":[
+                  {"id":99999999999999999999,"function":{"name":12,"arguments":1.50}}]},"finish_reason":7}]}
+                """);
+
+        assertThat(response.id()).isEqualTo("1E+2");
+        assertThat(response.model()).isEqualTo("0");
+        assertThat(response.reasoning()).isEqualTo("0.0100");
+        assertThat(response.toolCalls()).containsExactly(new ToolCall("99999999999999999999", "12", "1.50"));
+        assertThat(response.finishReason()).isEqualTo(FinishReason.OTHER);
+    }
+
+    @Test
+    void argumentsSentAsJsonOfAnyKindAreSerializedAndMissingOnesAreEmpty() {
+        ChatResponse response = decodeBytes("""
+                {"choices":[{"message":{"tool_calls":[
+                  {"id":"a","function":{"name":"f","arguments":{ "city" : "Z\\u00fcrich", "n" : [1, true] }}},
+                  {"id":"b","function":{"name":"g","arguments":[null]}},
+                  {"id":"c","function":{"name":"h","arguments":null}},
+                  {"id":"d","function":{"name":"i"}}]}}]}
+                """);
+
+        assertThat(response.toolCalls()).extracting(ToolCall::arguments)
+                .containsExactly("{\"city\":\"Z\u00fcrich\",\"n\":[1,true]}", "[null]", "", "");
+    }
+
+    @Test
+    void aToolCallWithABlankNameIsAnInvalidResponseNamingThePath() {
+        assertThat(invalid("""
+                {"choices":[{"message":{}},{"message":{"tool_calls":[{"id":"c","function":{"name":"f"}},
+                  {"id":"d","function":{"name":" \\t"}}]}}]}
+                """).getMessage()).contains("choices[1].message.tool_calls[1].function.name is blank");
+    }
+
+    @Test
+    void theFirstInvalidChoiceIsTheOneReported() {
+        assertThat(invalid("""
+                {"choices":[{"message":{"tool_calls":[{"function":{"name":"f"}},7]}},"second"]}
+                """).getMessage()).contains("choices[0].message.tool_calls[1] is not an object");
+        assertThat(invalid("{\"choices\":[{},\"second\",{\"message\":{\"tool_calls\":[7]}}]}").getMessage())
+                .contains("choices[1] is not an object");
+    }
+
+    @Test
+    void anErrorObjectIsHandedOnWhereverItIsAndWhateverTheChoicesAre() {
+        assertThatThrownBy(() -> decodeBytes("""
+                {"choices":[{"message":{"tool_calls":[{"function":{}}]}}],"error":{"type":"server_error"}}
+                """)).isInstanceOfSatisfying(WireErrorException.class,
+                        e -> assertThat(e.error().getString("type")).isEqualTo("server_error"));
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsNotJsonEvenWithAnErrorObjectInIt() {
+        assertThat(invalid("{\"error\":{\"code\":\"x\"},\"choices\":[}").getMessage()).contains("not JSON");
+        assertThat(invalid("{\"choices\":[{\"message\":{}}]} {}").getMessage())
+                .contains("not JSON").contains("end of the input");
+    }
+
+    @Test
+    void aNegativeTokenCountIsAnInvalidResponse() {
+        assertThat(invalid("""
+                {"choices":[{"message":{"content":"x"}}],"x_groq":{"usage":{"prompt_tokens":-5}}}
+                """).getMessage()).contains("negative");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {"\f", " \u000B\u2003\u3000 ", "\u001C"})
+    void aBodyThatJavaCallsBlankIsEmptyThoughItIsNoJsonWhitespace(String body) {
+        assertThat(invalid(body).getMessage()).isEqualTo("INVALID_RESPONSE from p: response body is empty");
+    }
+
+    @Test
+    void nestingDeeperThanTheReaderAllowsIsNotJson() {
+        int depth = JsonBytesReader.MAX_DEPTH + 1;
+        String deep = "{\"choices\":[{}],\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+
+        assertThat(invalid(deep).getMessage()).contains("not JSON").contains("nested deeper");
+    }
+
+    @Test
+    void aNumberBeyondConversionLimitsInAnIgnoredFieldIsIgnored() {
+        String body = "{\"choices\":[{\"message\":{\"content\":\"ok\"}}],\"created\":1"
+                + "0".repeat(JsonBytesReader.MAX_NUMBER_LENGTH) + ",\"seed\":1e99999999999}";
+
+        assertThat(decodeBytes(body).content()).isEqualTo("ok");
     }
 }
