@@ -14,7 +14,7 @@ import dev.multillm.core.internal.error.RateLimitHeaders;
 import dev.multillm.core.internal.http.TransportErrors;
 import dev.multillm.core.internal.wire.ResponseDecoder;
 import dev.multillm.core.internal.wire.WireErrorException;
-import dev.multillm.core.internal.http.TimedTextExchange;
+import dev.multillm.core.internal.http.TimedBodyExchange;
 import dev.multillm.core.spi.SharedTimer;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;
@@ -276,18 +276,18 @@ public final class UnaryCall {
         for (boolean resent = false; response == null; resent = true) {
             Duration rest = deadline.remaining();
             boolean deadlineFirst = rest != null && rest.compareTo(firstToken) < 0;
-            TimedTextExchange exchange = new TimedTextExchange(deadline::remaining);
+            TimedBodyExchange exchange = new TimedBodyExchange(deadline::remaining);
             try {
                 response = exchange.send(settings.transport(), request, deadlineFirst ? rest : firstToken);
             } catch (InterruptedException e) {
-                if (exchange.expiry() == TimedTextExchange.Expiry.HEADERS) {
+                if (exchange.expiry() == TimedBodyExchange.Expiry.HEADERS) {
                     throw deadlineFirst ? timeout(TimeoutPhase.TOTAL, "the call's deadline passed")
                             : timeout(TimeoutPhase.FIRST_TOKEN, "no response within " + firstToken.toMillis() + " ms");
                 }
                 Thread.currentThread().interrupt();
                 throw TransportErrors.map(provider, e);
             } catch (IOException e) {
-                if (exchange.expiry() == TimedTextExchange.Expiry.BODY) {
+                if (exchange.expiry() == TimedBodyExchange.Expiry.BODY) {
                     throw timeout(TimeoutPhase.TOTAL, "the call's deadline passed while reading the body");
                 }
                 if (e instanceof HttpConnectTimeoutException || resent

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * <p>Thread-safety: one instance per exchange; filled by the HTTP client's threads, expired by
  * the timer thread, read by the sending thread after {@link #send} returns or throws.
  */
-public final class TimedTextExchange implements HttpResponse.BodyHandler<byte[]>,
+public final class TimedBodyExchange implements HttpResponse.BodyHandler<byte[]>,
         HttpResponse.BodySubscriber<byte[]> {
 
     /** Which limit ended the exchange. */
@@ -64,7 +64,7 @@ public final class TimedTextExchange implements HttpResponse.BodyHandler<byte[]>
      * @param remaining what is left of the call's deadline, asked when the first limit passes
      *                  after the headers; a null result for no deadline
      */
-    public TimedTextExchange(Supplier<Duration> remaining) {
+    public TimedBodyExchange(Supplier<Duration> remaining) {
         this.remaining = remaining;
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * A blocking exchange under the framework's two limits (headers, then the deadline), and the
  * abortable send under it, against a real local server (WireMock).
  */
-class TimedTextExchangeTest {
+class TimedBodyExchangeTest {
     private static final String BODY = "{\"answer\":\"héllo wörld\"}";
 
     private WireMockServer server;
@@ -51,20 +51,20 @@ class TimedTextExchangeTest {
     @Test
     void returnsTheWholeBodyAsItsBytes() throws Exception {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)));
-        TimedTextExchange exchange = new TimedTextExchange(() -> Duration.ofSeconds(30));
+        TimedBodyExchange exchange = new TimedBodyExchange(() -> Duration.ofSeconds(30));
 
         HttpResponse<byte[]> response = exchange.send(transport, request(), Duration.ofSeconds(30));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
-        assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.NONE);
+        assertThat(exchange.expiry()).isEqualTo(TimedBodyExchange.Expiry.NONE);
     }
 
     @Test
     void returnsAnEmptyBodyAsNoBytes() throws Exception {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200)));
 
-        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
+        HttpResponse<byte[]> response = new TimedBodyExchange(() -> null)
                 .send(transport, request(), Duration.ofSeconds(30));
 
         assertThat(response.body()).isEmpty();
@@ -75,7 +75,7 @@ class TimedTextExchangeTest {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)
                 .withChunkedDribbleDelay(3, 30)));
 
-        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
+        HttpResponse<byte[]> response = new TimedBodyExchange(() -> null)
                 .send(transport, request(), Duration.ofSeconds(30));
 
         assertThat(response.headers().firstValue("content-length")).as("no length: the first buffer is presized")
@@ -88,7 +88,7 @@ class TimedTextExchangeTest {
         String large = "x".repeat(300_000);
         server.stubFor(post(urlEqualTo("/v1/chat"))
                 .willReturn(aResponse().withStatus(200).withBody(large).withChunkedDribbleDelay(7, 50)));
-        HttpResponse<byte[]> response = new TimedTextExchange(() -> null)
+        HttpResponse<byte[]> response = new TimedBodyExchange(() -> null)
                 .send(transport, request(), Duration.ofSeconds(30));
         assertThat(response.body()).isEqualTo(large.getBytes(StandardCharsets.UTF_8));
     }
@@ -97,11 +97,11 @@ class TimedTextExchangeTest {
     void abortsTheSendWhenNoHeadersArriveInTime() {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)
                 .withFixedDelay(5_000)));
-        TimedTextExchange exchange = new TimedTextExchange(() -> Duration.ofSeconds(30));
+        TimedBodyExchange exchange = new TimedBodyExchange(() -> Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> exchange.send(transport, request(), Duration.ofMillis(100)))
                 .isInstanceOf(InterruptedException.class);
-        assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.HEADERS);
+        assertThat(exchange.expiry()).isEqualTo(TimedBodyExchange.Expiry.HEADERS);
         assertThat(Thread.currentThread().isInterrupted()).as("the abort's interrupt is not left behind").isFalse();
     }
 
@@ -110,7 +110,7 @@ class TimedTextExchangeTest {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)
                 .withChunkedDribbleDelay(BODY.length(), 5_000)));
         AtomicReference<Duration> left = new AtomicReference<>(Duration.ofMillis(150));
-        TimedTextExchange exchange = new TimedTextExchange(() -> {
+        TimedBodyExchange exchange = new TimedBodyExchange(() -> {
             Duration now = left.get();
             left.set(Duration.ZERO); // asked once while the body still streams: then the time is up
             return now;
@@ -119,20 +119,20 @@ class TimedTextExchangeTest {
         // WireMock sends the headers with the first slice of the body, about 190 ms in.
         assertThatThrownBy(() -> exchange.send(transport, request(), Duration.ofSeconds(1)))
                 .isInstanceOf(IOException.class);
-        assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.BODY);
+        assertThat(exchange.expiry()).isEqualTo(TimedBodyExchange.Expiry.BODY);
     }
 
     @Test
     void waitsForASlowBodyWhenTheCallHasNoDeadline() throws Exception {
         server.stubFor(post(urlEqualTo("/v1/chat")).willReturn(aResponse().withStatus(200).withBody(BODY)
                 .withChunkedDribbleDelay(4, 300)));
-        TimedTextExchange exchange = new TimedTextExchange(() -> null);
+        TimedBodyExchange exchange = new TimedBodyExchange(() -> null);
 
         // The headers come with the first slice, about 75 ms in; the first limit passes after them.
         HttpResponse<byte[]> response = exchange.send(transport, request(), Duration.ofMillis(200));
 
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(BODY);
-        assertThat(exchange.expiry()).isEqualTo(TimedTextExchange.Expiry.NONE);
+        assertThat(exchange.expiry()).isEqualTo(TimedBodyExchange.Expiry.NONE);
     }
 
     @Test
