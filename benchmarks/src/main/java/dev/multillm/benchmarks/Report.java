@@ -52,7 +52,22 @@ final class Report {
         micro();
         rounds();
         notes();
+        findings();
         return md.toString();
+    }
+
+    /**
+     * What profiling the runs found and what was changed in the library because of it: prose kept
+     * in {@code findings.md} beside the harness, so that a new run reproduces the whole page.
+     */
+    private void findings() {
+        try (java.io.InputStream in = Report.class.getResourceAsStream("/findings.md")) {
+            if (in != null) {
+                md.append('\n').append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read findings.md", e);
+        }
     }
 
     // ---- figures ----
@@ -73,10 +88,41 @@ final class Report {
         return results.median(client, metric);
     }
 
+    /**
+     * The ratio to the floor: the median over rounds of each round's ratio to that round's floor
+     * (the better JDK client of the same round), so that a round the machine made slow for every
+     * client does not move the ratio.
+     */
     private double ratio(String client, Metric metric) {
-        double floor = value(FLOOR, metric);
+        return ratioTo(client, metric, FLOORS);
+    }
+
+    /**
+     * The median over rounds of {@code client}'s value over the best of {@code baselines} in the
+     * same round; the ratio of the medians when the clients do not have the same rounds.
+     */
+    private double ratioTo(String client, Metric metric, java.util.List<String> baselines) {
+        java.util.List<Double> mine = results.rounds(client, metric);
+        java.util.List<java.util.List<Double>> theirs = baselines.stream().map(b -> results.rounds(b, metric))
+                .filter(list -> !list.isEmpty()).toList();
+        boolean paired = !FLOOR.equals(client) && !mine.isEmpty() && !theirs.isEmpty()
+                && theirs.stream().allMatch(list -> list.size() == mine.size());
+        if (paired) {
+            Results perRound = new Results();
+            for (int r = 0; r < mine.size(); r++) {
+                int round = r;
+                java.util.stream.DoubleStream values = theirs.stream().mapToDouble(list -> list.get(round))
+                        .filter(v -> !Double.isNaN(v));
+                double best = (metric.higherIsBetter ? values.max() : values.min()).orElse(Double.NaN);
+                perRound.add(client, metric, best == 0 || Double.isNaN(best) ? Double.NaN : mine.get(r) / best);
+            }
+            return perRound.median(client, metric);
+        }
+        double base = baselines.equals(FLOORS) ? value(FLOOR, metric)
+                : baselines.stream().mapToDouble(b -> value(b, metric)).filter(v -> !Double.isNaN(v))
+                        .reduce(metric.higherIsBetter ? Math::max : Math::min).orElse(Double.NaN);
         double v = value(client, metric);
-        return floor == 0 || Double.isNaN(floor) || Double.isNaN(v) ? Double.NaN : v / floor;
+        return base == 0 || Double.isNaN(base) || Double.isNaN(v) ? Double.NaN : v / base;
     }
 
     private static String num(double v, int decimals) {
@@ -145,8 +191,10 @@ final class Report {
         columns.add(FLOOR);
         columns.addAll(PEERS);
         md.append("## Results\n\n");
-        md.append("Each cell: the median over rounds, then the ratio to the floor (the better of `jdk-default` and "
-                + "`jdk-direct` for that row). Lower is better except where the row says ↑.\n\n");
+        md.append("Each cell: the median over rounds, then the ratio to the floor: the median over rounds of each "
+                + "round's ratio to the better of `jdk-default` and `jdk-direct` in that round (so that a round the "
+                + "shared machine slowed for everyone does not move it). Lower is better except where the row "
+                + "says ↑.\n\n");
         md.append("| metric |");
         for (String c : columns) {
             md.append(' ').append(FLOOR.equals(c) ? "**floor**" : "`" + c + "`").append(" |");
@@ -192,9 +240,9 @@ final class Report {
                     .append("**, so `CompletableFuture`'s default executor is a thread per task, and the JDK's "
                             + "`HttpClient.sendAsync` (which completes every exchange's future through that default "
                             + "executor) starts a new thread per request; `HttpClient.send` does not. multillm's "
-                            + "blocking `chat()` and `stream()` therefore send with `send` on the caller's thread; "
-                            + "`chatAsync()` (and the fallback chain, which drives its routes asynchronously) still "
-                            + "uses `sendAsync`. See **new threads/call**.\n\n");
+                            + "blocking `chat()` and `stream()` therefore send with `send` on the caller's thread, "
+                            + "and so does a fallback chain's `chat()` unless a route hedges; `chatAsync()` still "
+                            + "uses `sendAsync` (the floor's async row pays the same). See **new threads/call**.\n\n");
         }
         md.append("The local server's share of the CPU (its one thread): ")
                 .append(num(results.median("server (sequential)", Metric.SERVER_SHARE), 1)).append("% in the "
@@ -215,16 +263,15 @@ final class Report {
         row("non-streaming throughput ≥ openai-java", c -> {
             double v = value(c, Metric.RPS);
             double peer = value("openai-java", Metric.RPS);
-            return verdict(!Double.isNaN(v) && !Double.isNaN(peer) && v >= peer,
-                    times(v / peer) + " of openai-java (" + num(v, 0) + " vs " + num(peer, 0) + " req/s)");
+            double r = ratioTo(c, Metric.RPS, java.util.List.of("openai-java"));
+            return verdict(!Double.isNaN(r) && r >= 1.0,
+                    times(r) + " of openai-java (medians " + num(v, 0) + " vs " + num(peer, 0) + " req/s)");
         });
         row("p50 latency ≤ 1.1× the floor", c -> ratioCheck(c, Metric.P50_US, 1.1, false));
         row("chunks/s ≥ 0.85× the floor", c -> ratioCheck(c, Metric.CHUNKS_S, 0.85, true));
         row("chunks/s ≥ 1.15× the faster peer", c -> {
-            double v = value(c, Metric.CHUNKS_S);
-            double peer = Math.max(nanToZero(value("openai-java", Metric.CHUNKS_S)),
-                    nanToZero(value("langchain4j", Metric.CHUNKS_S)));
-            return verdict(!Double.isNaN(v) && peer > 0 && v >= 1.15 * peer, times(v / peer) + " of the faster peer");
+            double r = ratioTo(c, Metric.CHUNKS_S, java.util.List.of("openai-java", "langchain4j"));
+            return verdict(!Double.isNaN(r) && r >= 1.15, times(r) + " of the faster peer");
         });
         row("time to first chunk ≤ 1.1× the floor", c -> ratioCheck(c, Metric.TTFC_US, 1.1, false));
         row("allocation per chunk ≤ 2× the floor", c -> ratioCheck(c, Metric.ALLOC_B_CHUNK, 2.0, false));
@@ -248,10 +295,6 @@ final class Report {
         md.append("| failover on a refused connection adds ≤ 1 ms at p50 | n/a | n/a | ").append(failoverFigure)
                 .append(" |\n");
         md.append("| skipping an open route costs < 10 µs | n/a | n/a | ").append(skipFigure).append(" |\n\n");
-    }
-
-    private static double nanToZero(double v) {
-        return Double.isNaN(v) ? 0 : v;
     }
 
     private interface Check {

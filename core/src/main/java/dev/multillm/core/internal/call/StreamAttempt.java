@@ -275,7 +275,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
         }
         DecodedChunk decoded;
         try {
-            decoded = ChunkDecoder.decode(data, offset, length);
+            decoded = ChunkDecoder.decode(data, offset, length, completionId, servedModel);
         } catch (LlmException e) {
             fail(e.toBuilder().provider(settings.provider()).requestId(requestId())
                     .message(HttpErrors.scrub(e.upstreamMessage(), settings.transport().apiKey())).build());
@@ -355,6 +355,7 @@ final class StreamAttempt implements HttpResponse.BodySubscriber<Void>, SseListe
             ScheduledFuture<?> timer = firstTokenTimer;
             if (timer != null) {
                 timer.cancel(false);
+                firstTokenTimer = null; // a held stream keeps nothing of a timer that is done
             }
             scheduleIdleCheck(settings.timeouts().idle());
         }

@@ -83,6 +83,18 @@ public final class ChunkDecoder {
      * @throws IndexOutOfBoundsException if the range is not inside {@code data}
      */
     public static DecodedChunk decode(byte[] data, int from, int length) {
+        return decode(data, from, length, null, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}, returning {@code knownId} and {@code knownModel}
+     * themselves (not new equal strings) when the payload's {@code id} and {@code model} are the
+     * same text: a stream repeats both in every chunk, and the previous chunk's strings serve.
+     *
+     * @param knownId    the id of an earlier chunk of the stream, or null
+     * @param knownModel the model of an earlier chunk of the stream, or null
+     */
+    public static DecodedChunk decode(byte[] data, int from, int length, String knownId, String knownModel) {
         Objects.checkFromIndexSize(from, length, data.length);
         JsonBytesReader reader = new JsonBytesReader(data, from, length);
         try {
@@ -93,7 +105,7 @@ public final class ChunkDecoder {
                 throw WireJson.invalidResponse(null,
                         "stream chunk is not a JSON object: " + WireJson.snippet(data, from, length), null);
             }
-            DecodedChunk decoded = new Reader(reader).chunk();
+            DecodedChunk decoded = new Reader(reader, knownId, knownModel).chunk();
             if (!reader.atEnd()) {
                 throw WireJson.invalidResponse(null,
                         "stream chunk has text after its JSON object: " + WireJson.snippet(data, from, length), null);
@@ -124,8 +136,13 @@ public final class ChunkDecoder {
         /** The choices after the first, for the rare payload with several; else null. */
         private List<ChoiceDelta> moreChoices;
 
-        Reader(JsonBytesReader reader) {
+        private final String knownId;
+        private final String knownModel;
+
+        Reader(JsonBytesReader reader, String knownId, String knownModel) {
             this.r = reader;
+            this.knownId = knownId;
+            this.knownModel = knownModel;
         }
 
         DecodedChunk chunk() {
@@ -137,9 +154,9 @@ public final class ChunkDecoder {
             r.beginObject();
             while (r.nextKey()) {
                 if (r.keyIs(ID)) {
-                    id = text();
+                    id = text(knownId);
                 } else if (r.keyIs(MODEL)) {
-                    model = text();
+                    model = text(knownModel);
                 } else if (r.keyIs(CHOICES)) {
                     choices();
                 } else if (r.keyIs(USAGE)) {
@@ -378,8 +395,13 @@ public final class ChunkDecoder {
 
         /** A string, or a number as written; null (the value skipped) for anything else. */
         private String text() {
+            return text(null);
+        }
+
+        /** A string or number value as text; {@code reuse} itself when the value is that text. */
+        private String text(String reuse) {
             return switch (r.peek()) {
-                case STRING -> r.readString();
+                case STRING -> r.readString(reuse);
                 case NUMBER -> r.readNumberText();
                 default -> {
                     r.skipValue();

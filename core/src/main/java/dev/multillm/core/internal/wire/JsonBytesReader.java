@@ -265,6 +265,15 @@ final class JsonBytesReader {
 
     /** Reads a string value. */
     String readString() {
+        return readString(null);
+    }
+
+    /**
+     * Reads a string value; when it is written without escapes and its text equals
+     * {@code reuse} (compared byte by byte, ASCII only), returns {@code reuse} itself instead of
+     * a new string.
+     */
+    String readString(String reuse) {
         int i = skipWhitespace(pos);
         if (i >= end || buf[i] != '"') {
             throw error(i, "a string");
@@ -275,7 +284,23 @@ final class JsonBytesReader {
         if (escaped) {
             return unescape(from, to);
         }
+        if (reuse != null && sameAscii(from, to, reuse)) {
+            return reuse;
+        }
         return to == from ? "" : new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private boolean sameAscii(int from, int to, String text) {
+        if (text.length() != to - from) {
+            return false;
+        }
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c >= 0x80 || buf[from + k] != c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads a number value and returns its text as written (what JSON-P's {@code getString} returns). */

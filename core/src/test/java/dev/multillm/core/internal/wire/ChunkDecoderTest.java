@@ -23,6 +23,33 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void reusesTheStreamsKnownIdAndModelStringsWhenTheyRepeat() {
+        String knownId = new String("chatcmpl-123");
+        String knownModel = new String("gpt-4o-mini");
+        byte[] data = """
+                {"id":"chatcmpl-123","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"}}]}"""
+                .getBytes(StandardCharsets.UTF_8);
+
+        DecodedChunk decoded = ChunkDecoder.decode(data, 0, data.length, knownId, knownModel);
+
+        assertThat(decoded.id()).isSameAs(knownId);
+        assertThat(decoded.model()).isSameAs(knownModel);
+        assertThat(only(decoded).model()).isSameAs(knownModel);
+    }
+
+    @Test
+    void readsNewStringsWhenTheIdOrModelDiffersFromTheKnownOnes() {
+        byte[] data = """
+                {"id":"chatcmpl-124","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"}}]}"""
+                .getBytes(StandardCharsets.UTF_8);
+
+        DecodedChunk decoded = ChunkDecoder.decode(data, 0, data.length, "chatcmpl-123", "gpt-4o-mini");
+
+        assertThat(decoded.id()).isEqualTo("chatcmpl-124");
+        assertThat(decoded.model()).isEqualTo("gpt-4o");
+    }
+
+    @Test
     void readsAContentDelta() {
         DecodedChunk decoded = ChunkDecoder.decode("""
                 {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini",
