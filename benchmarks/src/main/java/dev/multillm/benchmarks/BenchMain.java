@@ -39,7 +39,7 @@ public final class BenchMain {
                 case "--rounds" -> {
                     Plan p = plan;
                     plan = new Plan(p.name(), Integer.parseInt(args[++i]), p.warmCalls(), p.warmStreams(),
-                            p.warmLoopSeconds(), p.calls(), p.inFlight(), p.loopSeconds(), p.streams(), p.server(),
+                            p.warmLoopSeconds(), p.maxWarmBlocks(), p.calls(), p.inFlight(), p.loopSeconds(), p.streams(), p.server(),
                             p.concurrent(), p.concurrencyRounds(), p.failoverSamples(), p.proxyClients(),
                             p.proxySeconds());
                 }

@@ -154,6 +154,26 @@ final class Meter {
     static volatile int fullCollections = 3;
 
     /** Heap in use after full collections, in bytes. */
+    /**
+     * The live heap once it has stopped shrinking: a client just closed (or dropped) is collected
+     * only after its HTTP client's selector thread notices and exits, seconds later; measuring
+     * before then would count that client's memory against the next one. Polls every 0.5 s,
+     * until two readings are within 1% (or 10 s passed).
+     */
+    static long settledHeap() throws InterruptedException {
+        long last = liveHeap();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            Thread.sleep(500);
+            long now = liveHeap();
+            if (now >= last - last / 100) {
+                return Math.min(now, last);
+            }
+            last = now;
+        }
+        return last;
+    }
+
     static long liveHeap() {
         for (int i = 0; i < fullCollections; i++) {
             System.gc();

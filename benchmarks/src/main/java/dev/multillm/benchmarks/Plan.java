@@ -8,6 +8,8 @@ package dev.multillm.benchmarks;
  * @param warmCalls         non-streamed calls per client before the first round
  * @param warmStreams       streams per client before the first round
  * @param warmLoopSeconds   seconds of the in-flight loop per client before the first round
+ * @param maxWarmBlocks     after that, at most this many blocks of 1,000 calls and 10 streams
+ *                          per client, until one passes with the JIT compiler idle
  * @param calls             sequential non-streamed calls per client per round
  * @param inFlight          requests kept in flight in the throughput scenario
  * @param loopSeconds       measured seconds of the throughput scenario per client per round
@@ -21,7 +23,8 @@ package dev.multillm.benchmarks;
  *
  * <p>Thread-safety: immutable record.
  */
-public record Plan(String name, int rounds, int warmCalls, int warmStreams, double warmLoopSeconds, int calls,
+public record Plan(String name, int rounds, int warmCalls, int warmStreams, double warmLoopSeconds,
+                   int maxWarmBlocks, int calls,
                    int inFlight, double loopSeconds, int streams, LocalServer.Config server, int concurrent,
                    int concurrencyRounds, int failoverSamples, int proxyClients, double proxySeconds) {
 
@@ -30,13 +33,13 @@ public record Plan(String name, int rounds, int warmCalls, int warmStreams, doub
      * three long ones: ratios are taken per round, and more rounds make their median steadier.
      */
     public static Plan full() {
-        return new Plan("full", 7, 3000, 60, 1.5, 900, 64, 1.0, 22, LocalServer.Config.defaults(), 1000, 1, 400,
+        return new Plan("full", 7, 3000, 60, 1.5, 40, 900, 64, 1.0, 22, LocalServer.Config.defaults(), 1000, 1, 400,
                 500, 6.0);
     }
 
     /** A smoke run: every scenario once, tiny, for the build's test (a few seconds). */
     public static Plan quick() {
-        return new Plan("quick", 1, 20, 2, 0.05, 20, 8, 0.2, 3, new LocalServer.Config(20, 6, 2), 12, 1, 4, 8,
+        return new Plan("quick", 1, 20, 2, 0.05, 0, 20, 8, 0.2, 3, new LocalServer.Config(20, 6, 2), 12, 1, 4, 8,
                 0.3);
     }
 }

@@ -176,7 +176,10 @@ final class Report {
                 .append(", Jetty ").append(versions.getProperty("jetty.version", "?"))
                 .append(" (proxy), JMH ").append(versions.getProperty("jmh.version", "?")).append(" |\n");
         md.append("| plan | ").append(plan.name()).append(": ").append(plan.rounds())
-                .append(" interleaved rounds (figures are medians of rounds); per client and round ")
+                .append(" interleaved rounds (figures are medians of rounds) after each client's warm-up (")
+                .append(plan.warmCalls()).append(" calls, ").append(plan.warmStreams()).append(" streams, the loops, then")
+                .append(" blocks of 1,000 calls and 10 streams until one passes with the JIT idle, at most ")
+                .append(plan.maxWarmBlocks()).append("); per client and round ")
                 .append(plan.calls()).append(" sequential calls, ").append(plan.loopSeconds())
                 .append(" s with ").append(plan.inFlight()).append(" calls in flight, ").append(plan.streams())
                 .append(" streams of ").append(plan.server().streamChunks()).append(" chunks; ")
