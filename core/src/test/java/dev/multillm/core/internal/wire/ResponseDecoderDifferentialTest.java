@@ -342,98 +342,41 @@ class ResponseDecoderDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void everyTruncationIsDecodedAlike(String body) {
-        byte[] bytes = utf8(body);
-        for (int length = 0; length < bytes.length; length++) {
-            assertDecodedAlike(Arrays.copyOf(bytes, length), "truncated to " + length + " bytes");
-        }
+        ByteMutations.truncations(utf8(body)).forEach(m -> assertDecodedAlike(m.bytes(), m.what()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void everySingleByteDeletionIsDecodedAlike(String body) {
-        byte[] bytes = utf8(body);
-        for (int at = 0; at < bytes.length; at++) {
-            byte[] cut = new byte[bytes.length - 1];
-            System.arraycopy(bytes, 0, cut, 0, at);
-            System.arraycopy(bytes, at + 1, cut, at, bytes.length - at - 1);
-            assertDecodedAlike(cut, "byte " + at + " deleted");
-        }
-    }
-
-    /** Bytes that matter to JSON or to UTF-8, to be written over or between the corpus's bytes. */
-    private static final byte[] INTERESTING = utf8("{}[]:,\"\\/u0019-+.eEtrufalsn xAF\t\n\r");
-    private static final byte[] ODD = {0x00, 0x08, 0x0B, 0x0C, 0x1F, 0x7F, (byte) 0x80, (byte) 0xA0,
-        (byte) 0xBF, (byte) 0xC0, (byte) 0xC3, (byte) 0xDF, (byte) 0xE0, (byte) 0xE2, (byte) 0xED, (byte) 0xEF,
-        (byte) 0xF0, (byte) 0xF4, (byte) 0xF5, (byte) 0xFF};
-
-    private static byte randomByte(Random random) {
-        int pick = random.nextInt(10);
-        if (pick < 6) {
-            return INTERESTING[random.nextInt(INTERESTING.length)];
-        }
-        return pick < 9 ? ODD[random.nextInt(ODD.length)] : (byte) random.nextInt(256);
+        ByteMutations.singleDeletions(utf8(body)).forEach(m -> assertDecodedAlike(m.bytes(), m.what()));
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void randomByteOverwritesAreDecodedAlike(long seed) {
-        Random random = new Random(seed);
-        int accepted = 0;
-        int cases = 2_000;
-        for (int k = 0; k < cases; k++) {
-            byte[] bytes = utf8(CORPUS.get(random.nextInt(CORPUS.size())).getPayload());
-            int flips = 1 + random.nextInt(3);
-            StringBuilder what = new StringBuilder("overwritten:");
-            for (int f = 0; f < flips; f++) {
-                int at = random.nextInt(bytes.length);
-                bytes[at] = randomByte(random);
-                what.append(' ').append(at);
-            }
-            if (assertDecodedAlike(bytes, what.toString())) {
-                accepted++;
-            }
-        }
-        assertThat(accepted).as("mutations that are still valid bodies").isBetween(cases / 20, cases - cases / 20);
+        List<ByteMutations.Mutation> cases = ByteMutations.overwrites(corpusBytes(), seed, 2_000);
+        long accepted = cases.stream().filter(m -> assertDecodedAlike(m.bytes(), m.what())).count();
+        assertThat(accepted).as("mutations that are still valid bodies")
+                .isBetween(cases.size() / 20L, cases.size() - cases.size() / 20L);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {4, 5})
     void randomInsertionsAreDecodedAlike(long seed) {
-        Random random = new Random(seed);
-        byte[][] whitespace = {utf8(" "), utf8("\t"), utf8("\n"), utf8("\r"), utf8("\f"), utf8("\u000B"),
-            utf8("\u00A0"), utf8("\u2003"), utf8("\uFEFF"), {0}};
-        int accepted = 0;
-        int cases = 2_000;
-        for (int k = 0; k < cases; k++) {
-            byte[] bytes = utf8(CORPUS.get(random.nextInt(CORPUS.size())).getPayload());
-            int at = random.nextInt(bytes.length + 1);
-            byte[] inserted = random.nextBoolean()
-                    ? whitespace[random.nextInt(whitespace.length)]
-                    : new byte[] {randomByte(random)};
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(bytes, 0, at);
-            out.writeBytes(inserted);
-            out.write(bytes, at, bytes.length - at);
-            if (assertDecodedAlike(out.toByteArray(), HexFormat.of().formatHex(inserted) + " inserted at " + at)) {
-                accepted++;
-            }
-        }
-        assertThat(accepted).as("insertions that leave a valid body").isBetween(cases / 20, cases - cases / 20);
+        List<ByteMutations.Mutation> cases = ByteMutations.insertions(corpusBytes(), seed, 2_000);
+        long accepted = cases.stream().filter(m -> assertDecodedAlike(m.bytes(), m.what())).count();
+        assertThat(accepted).as("insertions that leave a valid body")
+                .isBetween(cases.size() / 20L, cases.size() - cases.size() / 20L);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {6, 7})
     void randomDeletionsOfSeveralBytesAreDecodedAlike(long seed) {
-        Random random = new Random(seed);
-        for (int k = 0; k < 1_000; k++) {
-            byte[] bytes = utf8(CORPUS.get(random.nextInt(CORPUS.size())).getPayload());
-            int at = random.nextInt(bytes.length);
-            int length = 1 + random.nextInt(Math.min(8, bytes.length - at));
-            byte[] cut = new byte[bytes.length - length];
-            System.arraycopy(bytes, 0, cut, 0, at);
-            System.arraycopy(bytes, at + length, cut, at, bytes.length - at - length);
-            assertDecodedAlike(cut, length + " bytes deleted at " + at);
-        }
+        ByteMutations.deletions(corpusBytes(), seed, 1_000).forEach(m -> assertDecodedAlike(m.bytes(), m.what()));
+    }
+
+    private static List<byte[]> corpusBytes() {
+        return CORPUS.stream().map(named -> utf8(named.getPayload())).toList();
     }
 
     /** Values written as a decoy copy of a key, before or after the real one. */
