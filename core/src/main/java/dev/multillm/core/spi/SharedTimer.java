@@ -1,6 +1,6 @@
 package dev.multillm.core.spi;
 
-import dev.multillm.core.internal.http.TickingTimer;
+import dev.multillm.core.internal.http.LockFreeTimer;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
@@ -9,16 +9,18 @@ import java.util.concurrent.ScheduledFuture;
  * first-token, idle and total timeouts of every call, and a chain's deadline, are scheduled here,
  * so no call needs a thread of its own to watch its time.
  *
- * <p>Arming a timeout does not wake the timer thread: while timeouts are in use a tick runs every
- * 200 ms, so a timeout due later than the next tick (every real one) joins the queue silently; the
- * tick stops after 30 s with nothing scheduled. Tasks must be quick (cancel something, complete a
- * future, trip an {@link InterruptFence}); they run one at a time on the daemon thread
- * {@code multillm-timer}. Cancelled tasks leave the queue at once.
+ * <p>Arming and cancelling a timeout take no lock, so calls in flight on many threads do not queue
+ * behind one another here, and arming one does not wake the timer thread: while timeouts are in use
+ * the thread looks at new and cancelled ones every 200 ms, so a timeout due later than its next
+ * look (every real one) waits silently, and one cancelled before that look (most of them) costs
+ * the thread nothing; after 30 s with nothing pending it parks until the next timeout. Tasks must
+ * be quick (cancel something, complete a future, trip an {@link InterruptFence}); they run one at a
+ * time on the daemon thread {@code multillm-timer}. A cancelled task drops its runnable at once.
  *
  * <p>Thread-safety: thread-safe.
  */
 public final class SharedTimer {
-    private static final TickingTimer TIMER = new TickingTimer("multillm-timer", Duration.ofMillis(200), 150);
+    private static final LockFreeTimer TIMER = new LockFreeTimer("multillm-timer", Duration.ofMillis(200), 150);
 
     private SharedTimer() {
     }
