@@ -144,7 +144,12 @@ public record ChatRequest(
 
     /** Whether any user message carries an image. */
     public boolean hasImages() {
-        return messages.stream().anyMatch(m -> m instanceof Message.User u && u.hasImages());
+        for (Message message : messages) { // a loop, not a stream: asked on every call
+            if (message instanceof Message.User user && user.hasImages()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

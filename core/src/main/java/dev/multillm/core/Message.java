@@ -79,7 +79,12 @@ public sealed interface Message
 
         /** Whether any part is an image. */
         public boolean hasImages() {
-            return parts.stream().anyMatch(ContentPart.Image.class::isInstance);
+            for (ContentPart part : parts) { // a loop, not a stream: asked on every call
+                if (part instanceof ContentPart.Image) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The concatenated text parts. */

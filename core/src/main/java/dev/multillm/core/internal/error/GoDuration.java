@@ -21,6 +21,8 @@ import java.util.Map;
  * <p>Thread-safety: stateless, safe to call from any thread.
  */
 public final class GoDuration {
+    /** What {@link #parseSimple} returns for text it leaves to the exact path; no valid value. */
+    private static final long NOT_SIMPLE = Long.MIN_VALUE;
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000L);
     private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -50,6 +52,113 @@ public final class GoDuration {
             throw new IllegalArgumentException("invalid Go duration: null");
         }
         String s = text.strip();
+        long nanos = parseSimple(s);
+        return nanos != NOT_SIMPLE ? Duration.ofNanos(nanos) : parseExact(s, text);
+    }
+
+    /**
+     * The same as {@link #parse} for any text, in exact decimal arithmetic: the reference the fast
+     * path is tested against, and the path for what the fast one leaves (errors, values a
+     * {@code long} cannot carry on the way, fractions below a nanosecond).
+     */
+    static Duration parseExact(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("invalid Go duration: null");
+        }
+        return parseExact(text.strip(), text);
+    }
+
+    /**
+     * The nanoseconds of {@code s} in {@code long} arithmetic, when every step is exact: well-formed
+     * text whose every number fits and whose fractions are whole nanoseconds (every header a server
+     * sends, such as {@code 7.66s} or {@code 2m59.56s}); {@link #NOT_SIMPLE} otherwise, for
+     * {@link #parseExact} to read or reject.
+     */
+    private static long parseSimple(String s) {
+        int length = s.length();
+        int i = 0;
+        boolean negative = false;
+        if (length > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            negative = s.charAt(0) == '-';
+            i++;
+        }
+        if (i == length) {
+            return NOT_SIMPLE;
+        }
+        long total = 0;
+        try {
+            while (i < length) {
+                int start = i;
+                long whole = 0;
+                while (i < length && isDigit(s.charAt(i))) {
+                    whole = Math.addExact(Math.multiplyExact(whole, 10), s.charAt(i++) - '0');
+                }
+                boolean hasInteger = i > start;
+                long fraction = 0;
+                long scale = 1;
+                boolean dot = i < length && s.charAt(i) == '.';
+                if (dot) {
+                    i++;
+                    while (i < length && isDigit(s.charAt(i))) {
+                        fraction = Math.addExact(Math.multiplyExact(fraction, 10), s.charAt(i++) - '0');
+                        scale = Math.multiplyExact(scale, 10);
+                    }
+                }
+                if (!hasInteger && scale == 1) {
+                    return NOT_SIMPLE;
+                }
+                int unitStart = i;
+                while (i < length && s.charAt(i) != '.' && !isDigit(s.charAt(i))) {
+                    i++;
+                }
+                long unit;
+                if (unitStart == i) {
+                    // A bare unsigned number alone means seconds ("2", "0.5"; not "1." or ".5").
+                    if (start != 0 || i != length || !hasInteger || (dot && scale == 1)) {
+                        return NOT_SIMPLE;
+                    }
+                    unit = 1_000_000_000L;
+                } else {
+                    unit = unitNanos(s, unitStart, i);
+                    if (unit == 0) {
+                        return NOT_SIMPLE;
+                    }
+                }
+                long fractionNanos = Math.multiplyExact(fraction, unit);
+                if (fractionNanos % scale != 0) {
+                    return NOT_SIMPLE;
+                }
+                total = Math.addExact(total, Math.addExact(Math.multiplyExact(whole, unit), fractionNanos / scale));
+            }
+        } catch (ArithmeticException tooLarge) {
+            return NOT_SIMPLE;
+        }
+        return negative ? -total : total;
+    }
+
+    /** The nanoseconds in the unit {@code s[from, to)}, or 0 for no unit Go knows. */
+    private static long unitNanos(String s, int from, int to) {
+        char first = s.charAt(from);
+        if (to - from == 1) {
+            return switch (first) {
+                case 's' -> 1_000_000_000L;
+                case 'm' -> 60_000_000_000L;
+                case 'h' -> 3_600_000_000_000L;
+                default -> 0;
+            };
+        }
+        if (to - from != 2 || s.charAt(from + 1) != 's') {
+            return 0;
+        }
+        return switch (first) {
+            case 'n' -> 1;
+            case 'u', '\u00B5', '\u03BC' -> 1_000L;
+            case 'm' -> 1_000_000L;
+            default -> 0;
+        };
+    }
+
+    private static Duration parseExact(String s, String text) {
         if (isBareNumber(s)) {
             return toDuration(new BigDecimal(s).multiply(NANOS_PER_SECOND), false, text);
         }

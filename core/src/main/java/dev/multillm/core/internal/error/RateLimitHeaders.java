@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the {@code x-ratelimit-*} response headers that OpenAI, Groq and many compatible servers
@@ -21,6 +22,10 @@ import java.util.List;
  */
 public final class RateLimitHeaders {
     private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final String PREFIX = "x-ratelimit-";
+    /** In the order of {@link RateLimitSnapshot}'s components. */
+    private static final String[] SUFFIXES = {"limit-requests", "remaining-requests", "reset-requests",
+        "limit-tokens", "remaining-tokens", "reset-tokens"};
 
     private RateLimitHeaders() {
     }
@@ -35,13 +40,31 @@ public final class RateLimitHeaders {
         if (headers == null) {
             return RateLimitSnapshot.EMPTY;
         }
-        RateLimitSnapshot snapshot = new RateLimitSnapshot(
-                count(headers, "x-ratelimit-limit-requests"),
-                count(headers, "x-ratelimit-remaining-requests"),
-                reset(headers, "x-ratelimit-reset-requests"),
-                count(headers, "x-ratelimit-limit-tokens"),
-                count(headers, "x-ratelimit-remaining-tokens"),
-                reset(headers, "x-ratelimit-reset-tokens"));
+        // One pass over the headers rather than six case-insensitive lookups of long names that
+        // share their first twelve characters: this runs on every response.
+        String[] values = new String[SUFFIXES.length];
+        boolean any = false;
+        for (Map.Entry<String, List<String>> header : headers.map().entrySet()) {
+            String name = header.getKey();
+            if (name.length() <= PREFIX.length() || !name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                    || header.getValue().isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < SUFFIXES.length; i++) {
+                String suffix = SUFFIXES[i];
+                if (name.length() == PREFIX.length() + suffix.length()
+                        && name.regionMatches(true, PREFIX.length(), suffix, 0, suffix.length())) {
+                    values[i] = header.getValue().get(0).strip();
+                    any = true;
+                    break;
+                }
+            }
+        }
+        if (!any) {
+            return RateLimitSnapshot.EMPTY;
+        }
+        RateLimitSnapshot snapshot = new RateLimitSnapshot(count(values[0]), count(values[1]), reset(values[2]),
+                count(values[3]), count(values[4]), reset(values[5]));
         return snapshot.isEmpty() ? RateLimitSnapshot.EMPTY : snapshot;
     }
 
@@ -54,14 +77,8 @@ public final class RateLimitHeaders {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    private static String stripped(HttpHeaders headers, String name) {
-        String value = first(headers, name);
-        return value == null ? "" : value.strip();
-    }
-
-    private static Long count(HttpHeaders headers, String name) {
-        String value = stripped(headers, name);
-        if (value.isEmpty() || !isUnsignedDecimal(value)) {
+    private static Long count(String value) {
+        if (value == null || value.isEmpty() || !isUnsignedDecimal(value)) {
             return null;
         }
         if (value.length() <= 18 && value.indexOf('.') < 0) {
@@ -71,9 +88,8 @@ public final class RateLimitHeaders {
         return number.compareTo(MAX_LONG) > 0 ? null : number.longValue();
     }
 
-    private static Duration reset(HttpHeaders headers, String name) {
-        String value = stripped(headers, name);
-        if (value.isEmpty()) {
+    private static Duration reset(String value) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {

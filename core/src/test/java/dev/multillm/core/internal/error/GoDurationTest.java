@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,5 +66,54 @@ class GoDurationTest {
     void acceptsTheLargestGoDuration() {
         assertThat(GoDuration.parse("9223372036854775807ns")).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
         assertThat(GoDuration.parse("2562047h47m16.854775807s")).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    /**
+     * The fast path agrees with exact decimal arithmetic on every text: the same duration, or the
+     * same rejection with the same message. Texts are built from the grammar's pieces, with
+     * mistakes mixed in and numbers long enough to overflow a {@code long} on the way.
+     */
+    @Test
+    void theFastPathAgreesWithExactArithmeticOnRandomTexts() {
+        String[] units = {"h", "m", "s", "ms", "us", "\u00B5s", "\u03BCs", "ns", "", "x", "d", "mss", "S"};
+        String[] noise = {"", "", "", "", ".", "-", "+", " ", "e3"};
+        Random random = new Random(20261203);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int sign = random.nextInt(6);
+            text.append(sign == 0 ? "-" : sign == 1 ? "+" : "");
+            int segments = 1 + random.nextInt(3);
+            for (int k = 0; k < segments; k++) {
+                text.append(digits(random, random.nextInt(4) == 0 ? 22 : 5));
+                if (random.nextInt(3) == 0) {
+                    text.append('.').append(digits(random, random.nextInt(5) == 0 ? 21 : 4));
+                }
+                text.append(units[random.nextInt(units.length)]);
+                text.append(noise[random.nextInt(noise.length)]);
+            }
+            assertSameAsExact(text.toString());
+        }
+    }
+
+    private static String digits(Random random, int most) {
+        StringBuilder digits = new StringBuilder();
+        int count = random.nextInt(most + 1);
+        for (int i = 0; i < count; i++) {
+            digits.append((char) ('0' + random.nextInt(10)));
+        }
+        return digits.toString();
+    }
+
+    private static void assertSameAsExact(String text) {
+        Duration expected;
+        try {
+            expected = GoDuration.parseExact(text);
+        } catch (IllegalArgumentException rejected) {
+            Throwable fast = org.assertj.core.api.Assertions.catchThrowable(() -> GoDuration.parse(text));
+            assertThat(fast).as("parse(\"%s\") rejects it as the exact path does", text)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage(rejected.getMessage());
+            return;
+        }
+        assertThat(GoDuration.parse(text)).as("parse(\"%s\")", text).isEqualTo(expected);
     }
 }

@@ -74,4 +74,18 @@ class RateLimitHeadersTest {
         assertThat(snapshot).isEqualTo(new RateLimitSnapshot(null, null, Duration.ofSeconds(2),
                 null, null, Duration.ofMillis(500)));
     }
+
+    @Test
+    void matchesNamesInAnyCaseAndOnlyWhole() {
+        RateLimitSnapshot snapshot = RateLimitHeaders.parse(headers(
+                "X-RateLimit-Limit-Requests", "100",
+                "x-ratelimit-remaining-requestsx", "1",
+                "x-ratelimit-", "2",
+                "x-ratelimit-remaining", "3",
+                "X-RATELIMIT-RESET-TOKENS", " 1.5s ",
+                "x-request-id", "req_1"));
+
+        assertThat(snapshot).isEqualTo(new RateLimitSnapshot(100L, null, null, null, null,
+                Duration.ofMillis(1_500)));
+    }
 }
