@@ -69,12 +69,17 @@ public record ChatRequest(
             throw new IllegalArgumentException("messages must not be empty");
         }
         tools = Checks.listCopy(tools, "tools");
-        long distinctNames = tools.stream().map(Tool::name).distinct().count();
-        if (distinctNames != tools.size()) {
-            throw new IllegalArgumentException("tools must have distinct names");
+        // Loops, not streams, here and below: every call builds a request (a chain, one per try).
+        if (tools.size() > 1) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Tool tool : tools) {
+                if (!names.add(tool.name())) {
+                    throw new IllegalArgumentException("tools must have distinct names");
+                }
+            }
         }
         if (toolChoice != null && toolChoice.mode() == ToolChoice.Mode.FUNCTION
-                && tools.stream().noneMatch(t -> t.name().equals(toolChoice.functionName()))) {
+                && !hasTool(tools, toolChoice.functionName())) {
             throw new IllegalArgumentException(
                     "toolChoice names function '" + toolChoice.functionName() + "' which is not in tools");
         }
@@ -91,8 +96,10 @@ public record ChatRequest(
         if (stop.size() > 4) {
             throw new IllegalArgumentException("stop allows at most 4 sequences, was " + stop.size());
         }
-        if (stop.stream().anyMatch(String::isEmpty)) {
-            throw new IllegalArgumentException("stop sequences must not be empty");
+        for (String sequence : stop) {
+            if (sequence.isEmpty()) {
+                throw new IllegalArgumentException("stop sequences must not be empty");
+            }
         }
         Checks.nullOrNotBlank(user, "user");
         Checks.nullOrNotBlank(reasoningEffort, "reasoningEffort");
@@ -114,12 +121,26 @@ public record ChatRequest(
         validateConversation(messages);
     }
 
+    private static boolean hasTool(List<Tool> tools, String name) {
+        for (Tool tool : tools) {
+            if (tool.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void validateConversation(List<Message> messages) {
-        java.util.Set<String> askedCalls = new java.util.HashSet<>();
+        java.util.Set<String> askedCalls = java.util.Collections.emptySet(); // until the first tool call
         for (int i = 0; i < messages.size(); i++) {
             Message message = messages.get(i);
-            if (message instanceof Message.Assistant assistant) {
-                assistant.toolCalls().forEach(call -> askedCalls.add(call.id()));
+            if (message instanceof Message.Assistant assistant && !assistant.toolCalls().isEmpty()) {
+                if (askedCalls.isEmpty()) {
+                    askedCalls = new java.util.HashSet<>();
+                }
+                for (ToolCall call : assistant.toolCalls()) {
+                    askedCalls.add(call.id());
+                }
             } else if (message instanceof Message.ToolResult result && !askedCalls.contains(result.toolCallId())) {
                 throw new IllegalArgumentException("messages[" + i + "].toolCallId '" + result.toolCallId()
                         + "' answers no tool call of an earlier assistant message");

@@ -29,6 +29,8 @@ class ChatRequestTest {
                         "maxOutputTokens must be at least 1"),
                 Arguments.of("five stops", (Supplier<ChatRequest>) () ->
                         base().stop(List.of("a", "b", "c", "d", "e")).build(), "stop allows at most 4"),
+                Arguments.of("empty stop", (Supplier<ChatRequest>) () ->
+                        base().stop(List.of("a", "")).build(), "stop sequences must not be empty"),
                 Arguments.of("tool result without call", (Supplier<ChatRequest>) () ->
                         base().addMessage(Message.toolResult("call_1", "42")).build(), "toolCallId 'call_1'"),
                 Arguments.of("blank tool call id", (Supplier<ChatRequest>) () ->
@@ -68,6 +70,19 @@ class ChatRequestTest {
                 .build();
 
         assertThat(request.messages()).hasSize(3);
+    }
+
+    @Test
+    void toolResultsMayAnswerCallsOfAnyEarlierAssistantMessage() {
+        ChatRequest request = base()
+                .addMessage(Message.assistant(null, List.of(new ToolCall("call_1", "f", "{}"))))
+                .addMessage(Message.toolResult("call_1", "1"))
+                .addMessage(Message.assistant(null, List.of(new ToolCall("call_2", "f", "{}"))))
+                .addMessage(Message.toolResult("call_2", "2"))
+                .addMessage(Message.toolResult("call_1", "again"))
+                .build();
+
+        assertThat(request.messages()).hasSize(6);
     }
 
     @Test

@@ -435,7 +435,9 @@ public final class CallPlan {
         attempt.permit.success();
         List<Attempt> entries = relabel(answer.attempts(), attempt, null, null, attempt.elapsed());
         entries.forEach(this::append);
-        return answer.toBuilder().provider(attempt.slot.name()).attempts(List.copyOf(log)).build();
+        // The record's constructor, not toBuilder(): no copy of the choices and metadata.
+        return new ChatResponse(answer.id(), attempt.slot.name(), answer.model(), answer.choices(), answer.usage(),
+                answer.requestId(), answer.rateLimit(), List.copyOf(log), answer.metadata());
     }
 
     /**
