@@ -25,9 +25,13 @@ import java.util.TreeMap;
  * <p>Thread-safety: mutable, not thread-safe; use one per stream, from one thread at a time.
  */
 public final class ChunkAccumulator {
-    private final Map<Integer, ChoiceState> choices = new TreeMap<>();
-    /** Choice 0's state once it exists: nearly every chunk's, found without a map lookup. */
+    /**
+     * Choice 0's state once it exists: nearly every stream's only choice, kept without a map (a
+     * stream held open holds its accumulator, so what it allocates up front counts).
+     */
     private ChoiceState first;
+    /** The other choices by index, made when the first of them arrives. */
+    private TreeMap<Integer, ChoiceState> others;
     private boolean hasOutput;
     private Usage usage;
     private String model;
@@ -42,11 +46,7 @@ public final class ChunkAccumulator {
         if (chunk.model() != null) {
             model = chunk.model();
         }
-        ChoiceState state = chunk.choiceIndex() == 0 && first != null ? first
-                : choices.computeIfAbsent(chunk.choiceIndex(), i -> new ChoiceState());
-        if (chunk.choiceIndex() == 0) {
-            first = state;
-        }
+        ChoiceState state = state(chunk.choiceIndex());
         state.content = append(state.content, chunk.content());
         state.reasoning = append(state.reasoning, chunk.reasoning());
         state.refusal = append(state.refusal, chunk.refusal());
@@ -63,15 +63,28 @@ public final class ChunkAccumulator {
         return hasOutput;
     }
 
+    private ChoiceState state(int index) {
+        if (index == 0) {
+            if (first == null) {
+                first = new ChoiceState();
+            }
+            return first;
+        }
+        if (others == null) {
+            others = new TreeMap<>();
+        }
+        return others.computeIfAbsent(index, i -> new ChoiceState());
+    }
+
     /** The first choice's text so far, null if none came. */
     public String content() {
-        ChoiceState state = choices.get(0);
+        ChoiceState state = first;
         return state == null || state.content == null ? null : state.content.toString();
     }
 
     /** The first choice's tool calls so far (calls whose name has not arrived yet are left out). */
     public List<ToolCall> toolCalls() {
-        ChoiceState state = choices.get(0);
+        ChoiceState state = first;
         return state == null ? List.of() : state.toolCalls(false);
     }
 
@@ -97,12 +110,17 @@ public final class ChunkAccumulator {
     public ChatResponse toResponse(String provider, String model, String id, String requestId,
                                    RateLimitSnapshot rateLimit, List<Attempt> attempts,
                                    Map<String, Object> metadata) {
-        List<Choice> folded = new ArrayList<>(Math.max(1, choices.size()));
-        if (choices.isEmpty()) {
+        List<Choice> folded = new ArrayList<>(1 + (others == null ? 0 : others.size()));
+        if (first == null && others == null) {
             folded.add(new Choice(0, null, null, null, List.of(), null));
         }
         try {
-            choices.forEach((index, state) -> folded.add(state.toChoice(index)));
+            if (first != null) {
+                folded.add(first.toChoice(0));
+            }
+            if (others != null) {
+                others.forEach((index, state) -> folded.add(state.toChoice(index)));
+            }
         } catch (IllegalStateException e) {
             throw LlmException.builder(ErrorTaxonomy.INVALID_RESPONSE).provider(provider).message(e.getMessage())
                     .build();
@@ -128,12 +146,18 @@ public final class ChunkAccumulator {
         StringBuilder reasoning;
         StringBuilder refusal;
         FinishReason finishReason;
-        final List<CallState> calls = new ArrayList<>(0);
-        final Map<Integer, CallState> byIndex = new HashMap<>();
-        final Map<String, CallState> byId = new HashMap<>();
+        /** Made with the first tool-call fragment: most answers have none. */
+        List<CallState> calls;
+        Map<Integer, CallState> byIndex;
+        Map<String, CallState> byId;
         CallState lastTouched;
 
         void add(ToolCallDelta delta) {
+            if (calls == null) {
+                calls = new ArrayList<>(1);
+                byIndex = new HashMap<>();
+                byId = new HashMap<>();
+            }
             String id = blankToNull(delta.id());
             CallState target;
             if (delta.index() != null) {
@@ -166,7 +190,7 @@ public final class ChunkAccumulator {
         }
 
         List<ToolCall> toolCalls(boolean strict) {
-            if (calls.isEmpty()) {
+            if (calls == null) {
                 return List.of();
             }
             List<CallState> ordered = calls;

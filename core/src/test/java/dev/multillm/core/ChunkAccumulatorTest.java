@@ -250,6 +250,17 @@ class ChunkAccumulatorTest {
     }
 
     @Test
+    void foldsChoicesInIndexOrderWhenChoiceZeroNeverCame() {
+        acc.add(new ChatChunk(2, "C", null, null, List.of(), FinishReason.STOP, null, null));
+        acc.add(new ChatChunk(1, "B", null, null, List.of(), FinishReason.STOP, null, null));
+
+        assertThat(response().choices()).extracting(Choice::index, Choice::content)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "B"), org.assertj.core.groups.Tuple.tuple(2, "C"));
+        assertThat(acc.content()).isNull();
+        assertThat(acc.toolCalls()).isEmpty();
+    }
+
+    @Test
     void anEmptyStreamFoldsToOneEmptyChoice() {
         RateLimitSnapshot limits = new RateLimitSnapshot(30L, 29L, Duration.ofSeconds(2), null, null, null);
         List<Attempt> attempts = List.of(Attempt.ok("p", "m", 200, Duration.ofMillis(5)));
