@@ -15,15 +15,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -83,10 +81,12 @@ public final class ChainStream extends AbstractChatStream {
 
     private final ChainConfig config;
     private final CallPlan plan;
-    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
-    private final ArrayDeque<ChatChunk> ready = new ArrayDeque<>();
+    // Sized for the common case of one route streaming at a time: a stream held open holds all of
+    // these, so a lock-free queue, a small deque and a list instead of a hash set.
+    private final BlockingQueue<Signal> signals = new LinkedTransferQueue<>();
+    private final ArrayDeque<ChatChunk> ready = new ArrayDeque<>(4);
     private final ChunkAccumulator delivered = new ChunkAccumulator();
-    private final Set<Lane> open = new LinkedHashSet<>(); // guarded by itself
+    private final List<Lane> open = new ArrayList<>(2); // guarded by itself; each lane added once
     private final List<Lane> racing = new ArrayList<>(2);
     private final ScheduledFuture<?> deadlineTimer;
 
