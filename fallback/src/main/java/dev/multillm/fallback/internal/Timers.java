@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chain's timing and threads: call deadlines on the library's {@link SharedTimer} (arming one
- * wakes no thread; cancelled ones leave at once, so thousands of finished calls leave nothing
- * queued), and a cached pool of daemon threads that read hedged streams until their first output.
+ * wakes no thread; a cancelled one drops its task at once and leaves the queue within a tick, so
+ * thousands of finished calls leave nothing queued), and a cached pool of daemon threads that
+ * read hedged streams until their first output.
  *
  * <p>Thread-safety: thread-safe.
  */

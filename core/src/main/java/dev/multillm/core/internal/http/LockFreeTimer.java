@@ -1,11 +1,15 @@
 package dev.multillm.core.internal.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Delayed;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A cancelled task leaves the queue by the next tick; it holds no reference to its runnable
  * from the moment it is cancelled. Tasks run one at a time on the timer's daemon thread, in order
- * of due time (in order of arming for equal ones), and must be quick.
+ * of due time (in order of arming for equal ones), and must be quick; a running task is never
+ * interrupted, so cancelling one that has started fails.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -122,7 +127,7 @@ public final class LockFreeTimer {
     private void run() {
         lastPurge = System.nanoTime();
         while (!stopped) {
-            Thread.interrupted(); // a task cancelled with cancel(true) while running interrupts us
+            Thread.interrupted(); // a task may have left the thread interrupted: parking must still wait
             long now = System.nanoTime();
             boolean arrived = takeArrivals();
             if (now - lastPurge >= tickNanos) {
@@ -206,16 +211,132 @@ public final class LockFreeTimer {
         }
     }
 
-    /** One armed task; cancelling it is a compare-and-set that also drops its runnable. */
-    private static final class Task extends FutureTask<Void> implements ScheduledFuture<Void> {
+    /**
+     * One armed task: cancelling it is a compare-and-set that also drops its runnable. Smaller than
+     * a {@code FutureTask} (no adapter, no waiter stack): every call arms one or more, and a stream
+     * held open holds its own.
+     */
+    private static final class Task implements ScheduledFuture<Void> {
+        private static final int ARMED = 0;
+        private static final int RUNNING = 1;
+        private static final int RAN = 2;
+        private static final int FAILED = 3;
+        private static final int CANCELLED = 4;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Task.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final long due;
         /** The next older arrival while on the arrivals stack. */
         Task next;
         long sequence;
+        private volatile int state;
+        private volatile boolean awaited;
+        private Runnable runnable;
+        private Throwable failure;
 
-        Task(Runnable task, long due) {
-            super(task, null);
+        Task(Runnable runnable, long due) {
+            this.runnable = runnable;
             this.due = due;
+        }
+
+        /** Runs the task unless it was cancelled; a failure is kept for {@link #get()}. */
+        void run() {
+            if (!STATE.compareAndSet(this, ARMED, RUNNING)) {
+                return;
+            }
+            Runnable task = runnable;
+            runnable = null;
+            int outcome = RAN;
+            try {
+                task.run();
+            } catch (Throwable t) {
+                failure = t;
+                outcome = FAILED;
+            }
+            finish(outcome);
+        }
+
+        /**
+         * Cancels the task if it has not started; a running task is never interrupted (timer tasks
+         * are quick), so {@code mayInterruptIfRunning} changes nothing.
+         */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (!STATE.compareAndSet(this, ARMED, CANCELLED)) {
+                return false;
+            }
+            runnable = null;
+            if (awaited) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+            return true;
+        }
+
+        private void finish(int outcome) {
+            state = outcome;
+            if (awaited) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return state == CANCELLED;
+        }
+
+        @Override
+        public boolean isDone() {
+            return state >= RAN;
+        }
+
+        @Override
+        public Void get() throws InterruptedException, ExecutionException {
+            synchronized (this) {
+                awaited = true;
+                while (!isDone()) {
+                    wait();
+                }
+            }
+            return outcome();
+        }
+
+        @Override
+        public Void get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException,
+                TimeoutException {
+            long until = System.nanoTime() + unit.toNanos(timeout);
+            synchronized (this) {
+                awaited = true;
+                while (!isDone()) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TimeoutException();
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            }
+            return outcome();
+        }
+
+        private Void outcome() throws ExecutionException {
+            int done = state;
+            if (done == CANCELLED) {
+                throw new CancellationException();
+            }
+            if (done == FAILED) {
+                throw new ExecutionException(failure);
+            }
+            return null;
         }
 
         @Override

@@ -1,15 +1,18 @@
 package dev.multillm.core.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -160,22 +163,53 @@ class LockFreeTimerTest {
     }
 
     @Test
-    void aTaskCancelledWithInterruptWhileRunningDoesNotStopTheTimer() throws Exception {
+    void aRunningTaskIsNeitherCancelledNorInterrupted() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
         ScheduledFuture<?> slow = timer.schedule(Duration.ZERO, () -> {
             running.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException expected) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
             }
         });
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        slow.cancel(true);
+        assertThat(slow.cancel(true)).as("it has started").isFalse();
+        release.countDown();
+        assertThat(slow.get(10, TimeUnit.SECONDS)).isNull();
+        assertThat(slow.isCancelled()).isFalse();
+        assertThat(interrupted).hasValue(0);
+    }
+
+    @Test
+    void aTaskLeavingTheThreadInterruptedDoesNotStopTheTimer() throws Exception {
+        timer.schedule(Duration.ZERO, () -> Thread.currentThread().interrupt()).get(10, TimeUnit.SECONDS);
         CountDownLatch next = new CountDownLatch(1);
-        timer.schedule(Duration.ofMillis(20), next::countDown);
+        long start = System.nanoTime();
+        timer.schedule(Duration.ofMillis(30), next::countDown);
         assertThat(next.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(System.nanoTime() - start).as("it waited for its delay").isGreaterThanOrEqualTo(30_000_000L);
+    }
+
+    @Test
+    void waitingForACancelledTaskEndsWithCancellation() throws Exception {
+        ScheduledFuture<?> held = timer.schedule(Duration.ofMinutes(10), () -> { });
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            held.cancel(false);
+        });
+        canceller.start();
+        assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+        assertThat(held.isDone()).isTrue();
+        assertThat(held.cancel(false)).as("only once").isFalse();
+        assertThatThrownBy(() -> timer.schedule(Duration.ofMinutes(10), () -> { }).get(10, TimeUnit.MILLISECONDS))
+                .isInstanceOf(TimeoutException.class);
     }
 
     @Test
