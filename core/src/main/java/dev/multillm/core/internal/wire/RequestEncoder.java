@@ -11,10 +11,8 @@ import dev.multillm.core.ToolCall;
 import dev.multillm.core.ToolChoice;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonGenerator;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +27,10 @@ import java.util.TreeMap;
  * Tool parameter schemas and response-format schemas are JSON text; they are parsed and written
  * as JSON, and text that is not a JSON object is rejected naming the field.
  *
- * <p>Thread-safety: stateless and thread-safe; the JSON-P generator factory is shared.
+ * <p>The body is written with {@link JsonBytesWriter} straight into UTF-8 bytes, byte for byte
+ * what JSON-P's (Parsson's) compact generator writes, without a generator per request.
+ *
+ * <p>Thread-safety: stateless and thread-safe; each call writes with its own writer.
  */
 public final class RequestEncoder {
     /** Keys written by the encoder itself, which an extension may never set. */
@@ -62,10 +63,7 @@ public final class RequestEncoder {
         if (resolvedModel == null || resolvedModel.isBlank()) {
             throw w.invalid("model", "no model to send: set ChatRequest.model or the provider's default model");
         }
-        // Not createGenerator(OutputStream, UTF_8): its OutputStreamWriter allocates an 8 KiB byte
-        // buffer (and an encoder) per request for a body of a few hundred bytes.
-        Utf8Body out = new Utf8Body();
-        JsonGenerator g = WireJson.GENERATORS.createGenerator(out);
+        JsonBytesWriter g = new JsonBytesWriter();
         g.writeStartObject();
         g.write("model", resolvedModel);
         g.writeKey("messages").writeStartArray();
@@ -82,69 +80,10 @@ public final class RequestEncoder {
             }
         }
         g.writeEnd();
-        // Closed only on success: closing an incomplete document would throw over our own exception.
-        g.close();
-        return out.toByteArray();
+        return g.toByteArray();
     }
 
-    /**
-     * The generator's output as UTF-8 bytes: ASCII (nearly every request) narrowed straight into
-     * a byte array; from the first other character on, the characters are kept and encoded at the
-     * end, as {@link String#getBytes} encodes (the same bytes an {@code OutputStreamWriter} writes,
-     * a lone surrogate becoming {@code '?'}).
-     *
-     * <p>Thread-safety: not thread-safe; one request's.
-     */
-    private static final class Utf8Body extends java.io.Writer {
-        private byte[] ascii = new byte[1024];
-        private int asciiLength;
-        /** Everything from the first non-ASCII character on; null while there has been none. */
-        private StringBuilder rest;
-
-        @Override
-        public void write(char[] chars, int offset, int length) {
-            if (rest != null) {
-                rest.append(chars, offset, length);
-                return;
-            }
-            int end = offset + length;
-            if (asciiLength + length > ascii.length) {
-                ascii = java.util.Arrays.copyOf(ascii, Math.max(asciiLength + length, ascii.length * 2));
-            }
-            byte[] bytes = ascii;
-            int n = asciiLength;
-            for (int i = offset; i < end; i++) {
-                char c = chars[i];
-                if (c >= 0x80) {
-                    asciiLength = n;
-                    rest = new StringBuilder(end - i + 64).append(chars, i, end - i);
-                    return;
-                }
-                bytes[n++] = (byte) c;
-            }
-            asciiLength = n;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        byte[] toByteArray() {
-            if (rest == null) {
-                return java.util.Arrays.copyOf(ascii, asciiLength);
-            }
-            byte[] tail = rest.toString().getBytes(StandardCharsets.UTF_8);
-            byte[] all = java.util.Arrays.copyOf(ascii, asciiLength + tail.length);
-            System.arraycopy(tail, 0, all, asciiLength, tail.length);
-            return all;
-        }
-    }
-
-    private static void writeMessage(JsonGenerator g, Message message) {
+    private static void writeMessage(JsonBytesWriter g, Message message) {
         g.writeStartObject();
         g.write("role", message.role());
         if (message instanceof Message.System system) {
@@ -178,7 +117,7 @@ public final class RequestEncoder {
         g.writeEnd();
     }
 
-    private static void writeUserContent(JsonGenerator g, Message.User user) {
+    private static void writeUserContent(JsonBytesWriter g, Message.User user) {
         List<ContentPart> parts = user.parts();
         if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text text) {
             g.write("content", text.text());
@@ -205,7 +144,7 @@ public final class RequestEncoder {
     private static final class Writer {
         private final WireOptions options;
         private final java.util.HashSet<String> written = new java.util.HashSet<>();
-        private JsonGenerator g;
+        private JsonBytesWriter g;
 
         Writer(WireOptions options) {
             this.options = options;

@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.multillm.core.internal.wire.RequestEncoder} writes a request body from a
  * provider's allow-list of fields (a field the provider does not accept is rejected, never
- * dropped); {@link dev.multillm.core.internal.wire.ResponseDecoder} reads a whole
+ * dropped), straight into UTF-8 bytes with {@link dev.multillm.core.internal.wire.JsonBytesWriter};
+ * {@link dev.multillm.core.internal.wire.ResponseDecoder} reads a whole
  * {@code chat.completion} body tolerantly and {@link dev.multillm.core.internal.wire.ChunkDecoder}
  * one streamed {@code chat.completion.chunk}, both straight from their UTF-8 bytes with
  * {@link dev.multillm.core.internal.wire.JsonBytesReader}, without a tree, a string per key or a
