@@ -153,7 +153,7 @@ final class JsonBytesReader {
         }
     }
 
-    /** Consumes the {@code '{'} that opens an object; then call {@link #nextKey()}. */
+    /** Consumes the brace that opens an object; then call {@link #nextKey()}. */
     void beginObject() {
         open('{');
     }

@@ -143,7 +143,8 @@ public final class RequestEncoder {
     /** Writes the optional top-level fields, checking each against the allow-list. */
     private static final class Writer {
         private final WireOptions options;
-        private final java.util.HashSet<String> written = new java.util.HashSet<>();
+        /** The keys written, to refuse an extension that repeats one; only kept with extensions. */
+        private java.util.HashSet<String> written;
         private JsonBytesWriter g;
 
         Writer(WireOptions options) {
@@ -160,11 +161,16 @@ public final class RequestEncoder {
             if (!options.allows(key)) {
                 throw invalid(key, options.provider() + " does not accept '" + key + "' (ChatRequest." + javaField + ")");
             }
-            written.add(key);
+            if (written != null) {
+                written.add(key);
+            }
             return key;
         }
 
         void body(ChatRequest r) {
+            if (!r.extensions().isEmpty()) {
+                written = new java.util.HashSet<>();
+            }
             if (!r.tools().isEmpty()) {
                 g.writeKey(key("tools", "tools")).writeStartArray();
                 for (int i = 0; i < r.tools().size(); i++) {
@@ -219,9 +225,11 @@ public final class RequestEncoder {
             if (r.serviceTier() != null) {
                 g.write(key("service_tier", "serviceTier"), r.serviceTier());
             }
-            // Sorted so that the same request always gives the same bytes.
-            for (Map.Entry<String, Object> extension : new TreeMap<>(r.extensions()).entrySet()) {
-                writeExtension(extension.getKey(), extension.getValue());
+            if (!r.extensions().isEmpty()) {
+                // Sorted so that the same request always gives the same bytes.
+                for (Map.Entry<String, Object> extension : new TreeMap<>(r.extensions()).entrySet()) {
+                    writeExtension(extension.getKey(), extension.getValue());
+                }
             }
         }
 
