@@ -85,7 +85,7 @@ final class JsonBytesWriter {
         ESCAPE['\\'] = '\\';
     }
 
-    private byte[] buf = new byte[INITIAL_CAPACITY];
+    private byte[] buf;
     private int len;
     /** The open objects and arrays, outermost first: {@link #OBJECT} or {@link #ARRAY}, and {@link #NOT_EMPTY}. */
     private byte[] stack = new byte[16];
@@ -94,6 +94,16 @@ final class JsonBytesWriter {
     private boolean keyPending;
     /** The top-level value has been started. */
     private boolean started;
+
+    /** A writer whose buffer starts at {@value #INITIAL_CAPACITY} bytes. */
+    JsonBytesWriter() {
+        this(INITIAL_CAPACITY);
+    }
+
+    /** A writer whose buffer starts at {@code capacity} bytes (at least 16), to spare growing it. */
+    JsonBytesWriter(int capacity) {
+        this.buf = new byte[Math.max(16, capacity)];
+    }
 
     /** Starts an object: the top-level value, an array element, or the value after a key. */
     JsonBytesWriter writeStartObject() {

@@ -63,7 +63,7 @@ public final class RequestEncoder {
         if (resolvedModel == null || resolvedModel.isBlank()) {
             throw w.invalid("model", "no model to send: set ChatRequest.model or the provider's default model");
         }
-        JsonBytesWriter g = new JsonBytesWriter();
+        JsonBytesWriter g = new JsonBytesWriter(sizeHint(request));
         g.writeStartObject();
         g.write("model", resolvedModel);
         g.writeKey("messages").writeStartArray();
@@ -81,6 +81,41 @@ public final class RequestEncoder {
         }
         g.writeEnd();
         return g.toByteArray();
+    }
+
+    /**
+     * About how many bytes the body takes, so that the buffer is rarely grown: the text the
+     * messages carry (ASCII written as is; other text and escapes only make the buffer grow once)
+     * plus room for the keys and the optional fields.
+     */
+    static int sizeHint(ChatRequest request) {
+        long chars = 256;
+        for (Message message : request.messages()) {
+            chars += 48;
+            if (message instanceof Message.System system) {
+                chars += length(system.content());
+            } else if (message instanceof Message.User user) {
+                for (ContentPart part : user.parts()) {
+                    chars += 32 + (part instanceof ContentPart.Text text ? length(text.text())
+                            : part instanceof ContentPart.Image image ? length(image.url()) : 0);
+                }
+            } else if (message instanceof Message.Assistant assistant) {
+                chars += length(assistant.content());
+                for (ToolCall call : assistant.toolCalls()) {
+                    chars += 64 + length(call.name()) + length(call.arguments());
+                }
+            } else if (message instanceof Message.ToolResult result) {
+                chars += length(result.toolCallId()) + length(result.content());
+            }
+        }
+        for (Tool tool : request.tools()) {
+            chars += 64 + length(tool.name()) + length(tool.description()) + length(tool.parameters());
+        }
+        return (int) Math.min(chars, 1 << 24);
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     private static void writeMessage(JsonBytesWriter g, Message message) {

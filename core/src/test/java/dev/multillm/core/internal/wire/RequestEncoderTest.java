@@ -474,5 +474,25 @@ class RequestEncoderTest {
                 Arguments.of("surrogate pair across the generator's buffer",
                         "a".repeat(4_060) + "\uD83D\uDE00".repeat(40)));
     }
-}
 
+    @Test
+    void theSizeHintCoversAnAsciiBodySoItsBufferNeverGrows() {
+        String text = "x".repeat(5_000);
+        ChatRequest request = ChatRequest.builder().model("m")
+                .addMessage(Message.system(text))
+                .addUserMessage(text + text)
+                .addMessage(Message.assistant(null, List.of(new ToolCall("call_1", "lookup", "{\"q\":\"" + text + "\"}"))))
+                .addMessage(Message.toolResult("call_1", text))
+                .addTool(Tool.function("lookup", text, "{\"type\":\"object\"}"))
+                .temperature(0.5).maxOutputTokens(100).stop(List.of("a", "b"))
+                .build();
+        ChatRequest small = ChatRequest.of("m", "hi");
+
+        for (ChatRequest r : List.of(request, small)) {
+            byte[] body = RequestEncoder.encode(r, null, true, OPENAI);
+            assertThat(RequestEncoder.sizeHint(r)).as("hint for %d bytes", body.length)
+                    .isGreaterThanOrEqualTo(body.length)
+                    .isLessThan(body.length + 1_024);
+        }
+    }
+}
