@@ -270,7 +270,8 @@ public final class Scenarios {
         double connsPerCall = (double) (server.accepted() - acceptedBefore) / Math.max(1, measured[0]);
         double rps = measured[0] / (usage.wallNanos() / 1e9);
         results.add(name, Metric.RPS, rps);
-        results.add(name, Metric.CPU_US_REQ, usage.clientCpuNanos() / 1e3 / Math.max(1, measured[0]));
+        double cpuPerRequest = usage.clientCpuNanos() / 1e3 / Math.max(1, measured[0]);
+        results.add(name, Metric.CPU_US_REQ, cpuPerRequest);
         results.add("server (in flight)", Metric.SERVER_SHARE, share(usage));
         String async = "";
         if (client.hasAsync()) {
@@ -282,7 +283,7 @@ public final class Scenarios {
                     asyncUsage.clientCpuNanos() / 1e3 / Math.max(1, measured[0]));
         }
         log.line(String.format("  %-16s in flight    %8.0f req/s  cpu %6.1f µs/req  %.3f new conns/call%s", name,
-                rps, usage.clientCpuNanos() / 1e3 / Math.max(1, measured[0]), connsPerCall, async));
+                rps, cpuPerRequest, connsPerCall, async));
     }
 
     /**
