@@ -15,7 +15,8 @@ import java.util.concurrent.ScheduledFuture;
  * look (every real one) waits silently, and one cancelled before that look (most of them) costs
  * the thread nothing; after 30 s with nothing pending it parks until the next timeout. Tasks must
  * be quick (cancel something, complete a future, trip an {@link InterruptFence}); they run one at a
- * time on the daemon thread {@code multillm-timer}. A cancelled task drops its runnable at once.
+ * time on the daemon thread {@code multillm-timer}. A cancelled task drops its runnable at once;
+ * a task that has started is never interrupted, so cancelling it then fails.
  *
  * <p>Thread-safety: thread-safe.
  */

@@ -7,7 +7,6 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.Reader;
@@ -27,11 +26,6 @@ final class WireJson {
     /** Parsson's own buffer pool, if Parsson is the provider: see {@link ParssonBuffers}. */
     private static final Map<String, ?> CONFIG = factoryConfig(PROVIDER);
     static final JsonParserFactory PARSERS = PROVIDER.createParserFactory(CONFIG);
-    /**
-     * Not used by the codec itself since {@link RequestEncoder} writes with {@link JsonBytesWriter}:
-     * the tests compare the encoder's bytes with what this generator writes.
-     */
-    static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(CONFIG);
 
     /** At most this many characters of an unparseable body are quoted in an error message. */
     static final int SNIPPET_LENGTH = 200;

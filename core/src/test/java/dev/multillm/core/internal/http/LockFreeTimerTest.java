@@ -73,7 +73,7 @@ class LockFreeTimerTest {
     }
 
     @Test
-    void aCancelledTaskNeverRunsAndLeavesByTheNextTick() throws InterruptedException {
+    void aCancelledTaskNeverRunsAndLeavesByTheNextTick() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         ScheduledFuture<?> held = timer.schedule(Duration.ofMinutes(10), ran::incrementAndGet);
         awaitTrue(() -> timer.pending() == 1);
@@ -82,7 +82,7 @@ class LockFreeTimerTest {
 
         ScheduledFuture<?> soon = timer.schedule(Duration.ofMillis(20), ran::incrementAndGet);
         soon.cancel(false);
-        Thread.sleep(60);
+        runsAfter(Duration.ofMillis(40)); // tasks run in order of due time: the cancelled one's has passed
         assertThat(ran).hasValue(0);
         assertThat(soon.isCancelled()).isTrue();
     }
@@ -140,7 +140,7 @@ class LockFreeTimerTest {
             worker.join();
         }
         assertThat(kept.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(100);
+        runsAfter(Duration.ofMillis(100)); // past every cancelled task's due time
         assertThat(fired).hasValue(threads * each / 2);
         assertThat(cancelledRan).hasValue(0);
         awaitTrue(() -> timer.pending() == 0);
@@ -196,11 +196,12 @@ class LockFreeTimerTest {
     @Test
     void waitingForACancelledTaskEndsWithCancellation() throws Exception {
         ScheduledFuture<?> held = timer.schedule(Duration.ofMinutes(10), () -> { });
+        Thread waiter = Thread.currentThread();
         Thread canceller = new Thread(() -> {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException ignored) {
-                return;
+            // Cancel once the test thread waits in get(), so that the cancel must wake it.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (waiter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < until) {
+                Thread.onSpinWait();
             }
             held.cancel(false);
         });
@@ -219,6 +220,12 @@ class LockFreeTimerTest {
         never.cancel(false);
     }
 
+    /** Waits until a task armed now with {@code delay} has run: every task due before it has too. */
+    private void runsAfter(Duration delay) throws Exception {
+        timer.schedule(delay, () -> { }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Polls {@code condition} until it holds, for at most 10 s. */
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean() && System.nanoTime() < until) {

@@ -445,7 +445,8 @@ class RequestEncoderTest {
     /** The bytes Parsson's generator writes through an OutputStreamWriter, as the encoder once did. */
     private static byte[] viaOutputStreamWriter(String model, String text) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (jakarta.json.stream.JsonGenerator g = WireJson.GENERATORS.createGenerator(out, StandardCharsets.UTF_8)) {
+        try (jakarta.json.stream.JsonGenerator g = WireJson.PROVIDER.createGeneratorFactory(Map.of())
+                .createGenerator(out, StandardCharsets.UTF_8)) {
             g.writeStartObject().write("model", model).writeKey("messages").writeStartArray()
                     .writeStartObject().write("role", "user").write("content", text).writeEnd()
                     .writeEnd().writeEnd();
